@@ -1,0 +1,148 @@
+import type { z } from "zod";
+import { ARTIFACT_KINDS } from "./vvp-deployment-body.js";
+
+/** Kubernetes StatusCause reasons used for field errors. */
+export type FieldErrorReason =
+  | "FieldValueRequired"
+  | "FieldValueInvalid"
+  | "FieldValueForbidden"
+  | "FieldValueNotSupported";
+
+/** One problem with one field, as a Kubernetes StatusCause. */
+export interface FieldError {
+  /** Kubernetes-style path, e.g. `spec.deployment.metadata.name` or `metadata.labels[ververica.platform/owner]`. */
+  field: string;
+  reason: FieldErrorReason;
+  message: string;
+}
+
+/** The path of a problem that concerns the whole document (not YAML, not an object). */
+export const ROOT_FIELD = "<root>";
+
+// Keys of these fields are user data (label keys, logger names), so they are
+// printed in brackets as Kubernetes does for map keys.
+const MAP_FIELDS = new Set([
+  "labels",
+  "annotations",
+  "log4jLoggers",
+  "flinkConfiguration",
+  "resources",
+]);
+
+/** Renders a path of keys and indices the way Kubernetes prints field paths. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  let previous: PropertyKey | undefined;
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else {
+      const key = String(segment);
+      const bracket =
+        (typeof previous === "string" && MAP_FIELDS.has(previous)) ||
+        !/^[A-Za-z_$][\w$]*$/.test(key);
+      out += bracket ? `[${key}]` : out === "" ? key : `.${key}`;
+    }
+    previous = segment;
+  }
+  return out === "" ? ROOT_FIELD : out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Turns zod issues into field errors, reading the input to tell "missing" from "wrong". */
+export function fieldErrorsFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  prefix: readonly PropertyKey[] = [],
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    const value = valueAt(input, issue.path);
+    switch (issue.code) {
+      case "invalid_type":
+        errors.push(
+          value === undefined
+            ? {
+                field: formatFieldPath(path),
+                reason: "FieldValueRequired",
+                message: "Required value",
+              }
+            : {
+                field: formatFieldPath(path),
+                reason: "FieldValueInvalid",
+                message: `must be ${issue.expected === "int" ? "an integer" : `of type ${issue.expected}`}, not ${describe(value)}`,
+              },
+        );
+        break;
+      case "invalid_value": {
+        const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
+        errors.push({
+          field: formatFieldPath(path),
+          reason: value === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
+          message:
+            value === undefined
+              ? `Required value: one of ${allowed}`
+              : `Unsupported value ${JSON.stringify(value)}: supported values are ${allowed}`,
+        });
+        break;
+      }
+      case "invalid_union": {
+        // A discriminated union names its discriminator: the problem is that field.
+        const discriminator = (issue as { discriminator?: string }).discriminator;
+        if (discriminator !== undefined) {
+          // zod 4 already ends the path at the discriminator; older shapes end at the union.
+          const atDiscriminator = path[path.length - 1] === discriminator;
+          const fieldPath = atDiscriminator ? path : [...path, discriminator];
+          const kind = atDiscriminator ? value : valueAt(value, [discriminator]);
+          errors.push({
+            field: formatFieldPath(fieldPath),
+            reason: kind === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
+            message: `${kind === undefined ? "Required value" : `Unsupported value ${JSON.stringify(kind)}`}: supported values are ${ARTIFACT_KINDS.map((k) => `"${k}"`).join(", ")}`,
+          });
+        } else {
+          errors.push({
+            field: formatFieldPath(path),
+            reason: "FieldValueInvalid",
+            message: issue.message,
+          });
+        }
+        break;
+      }
+      case "invalid_format":
+        errors.push({
+          field: formatFieldPath(path),
+          reason: "FieldValueInvalid",
+          message: `Invalid value ${JSON.stringify(value)}: ${issue.message}`,
+        });
+        break;
+      case "too_small":
+        errors.push({
+          field: formatFieldPath(path),
+          reason: value === "" ? "FieldValueRequired" : "FieldValueInvalid",
+          message: value === "" ? "Required value: must not be empty" : issue.message,
+        });
+        break;
+      default:
+        errors.push({
+          field: formatFieldPath(path),
+          reason: "FieldValueInvalid",
+          message: issue.message,
+        });
+    }
+  }
+  return errors;
+}
