@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+// The rule that keeps the core embeddable and testable (architecture.md): the
+// pure core imports no IO, no clock, no randomness, and nothing from the
+// edges. This test reads the imports so the rule cannot rot silently.
+const SOURCE = new URL("../../src/", import.meta.url).pathname;
+const CORE = ["models", "validation", "crd", "projection", "nonces", "conditions", "reconcile"];
+const EDGES = ["vvp-client", "execution", "simulator", "hosts"];
+const ALLOWED_PACKAGES = new Set(["zod", "yaml"]);
+
+function filesUnder(folder: string): string[] {
+  let entries: ReturnType<typeof readdirSync>;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return filesUnder(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function importsOf(text: string): string[] {
+  const source = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const specifiers = [
+    ...source.matchAll(/\bfrom\s+["']([^"']+)["']/g),
+    ...source.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+    ...source.matchAll(/\brequire\s*\(\s*["']([^"']+)["']\s*\)/g),
+  ];
+  return specifiers.map((match) => match[1] ?? "");
+}
+
+const coreFiles = CORE.flatMap((folder) => filesUnder(join(SOURCE, folder)));
+
+describe("the pure core", () => {
+  it("has files to check", () => {
+    expect(coreFiles.length).toBeGreaterThan(5);
+  });
+
+  it.each(coreFiles.map((file) => [relative(SOURCE, file), file]))(
+    "%s imports nothing but the core, zod and yaml",
+    (_name, file) => {
+      const offending = importsOf(readFileSync(file, "utf8")).filter((specifier) => {
+        if (specifier.startsWith(".")) {
+          const target = relative(SOURCE, join(file, "..", specifier));
+          return EDGES.some((edge) => target === edge || target.startsWith(`${edge}/`));
+        }
+        return !ALLOWED_PACKAGES.has(specifier);
+      });
+      expect(offending).toEqual([]);
+    },
+  );
+
+  it.each(coreFiles.map((file) => [relative(SOURCE, file), file]))(
+    "%s reads no clock and draws no random numbers",
+    (_name, file) => {
+      const source = readFileSync(file, "utf8");
+      expect(source).not.toMatch(
+        /\bDate\.now\(|new Date\(\s*\)|Math\.random\(|performance\.now\(|process\./,
+      );
+    },
+  );
+});
