@@ -1,10 +1,9 @@
-export {};
-
 // `npm run generate`: rewrites every generated file from its source of truth.
 // CI runs it and fails when the checked-in files differ.
-const steps: Array<[string, () => Promise<void>]> = [];
+import { generateClientTypes } from "./generate-client.js";
 
-for (const [name, step] of steps) {
-  await step();
-  console.log(`generated ${name}`);
+const steps: Array<() => Promise<string[]>> = [generateClientTypes];
+
+for (const step of steps) {
+  for (const path of await step()) console.log(`generated ${path}`);
 }

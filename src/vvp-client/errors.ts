@@ -1,0 +1,92 @@
+/**
+ * What went wrong: VVP answered with an error status (`http`), the call took
+ * longer than the timeout (`timeout`), no answer arrived at all (`network`),
+ * or the token provider failed, so nothing was sent (`token`).
+ */
+export type VvpApiErrorKind = "http" | "timeout" | "network" | "token";
+
+/** The fields of a VvpApiError, also its JSON form. */
+export interface VvpApiErrorFields {
+  kind: VvpApiErrorKind;
+  /** The HTTP status; undefined when no answer arrived. */
+  status: number | undefined;
+  method: string;
+  /** The request path with its query, e.g. `/api/v1/namespaces/default/deployments`. */
+  path: string;
+  /** VVP's own `message` from the error body, when it sent one. */
+  vvpMessage?: string;
+  /** How long VVP asked us to wait (Retry-After), when it said so. */
+  retryAfterMs?: number;
+}
+
+/**
+ * A failed VVP call. It never carries the API token: messages are built from
+ * the method, path, status and VVP's message (with the token scrubbed out),
+ * and `cause` is a fresh error holding only a scrubbed description.
+ */
+export class VvpApiError extends Error implements VvpApiErrorFields {
+  override readonly name = "VvpApiError";
+  readonly kind: VvpApiErrorKind;
+  readonly status: number | undefined;
+  readonly method: string;
+  readonly path: string;
+  readonly vvpMessage?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(fields: VvpApiErrorFields & { message: string; cause?: Error }) {
+    super(fields.message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.kind = fields.kind;
+    this.status = fields.status;
+    this.method = fields.method;
+    this.path = fields.path;
+    if (fields.vvpMessage !== undefined) this.vvpMessage = fields.vvpMessage;
+    if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
+  }
+
+  /** The loggable form: the fields and the message, nothing else. */
+  toJSON(): VvpApiErrorFields & { name: string; message: string } {
+    return {
+      name: this.name,
+      message: this.message,
+      kind: this.kind,
+      status: this.status,
+      method: this.method,
+      path: this.path,
+      ...(this.vvpMessage === undefined ? {} : { vvpMessage: this.vvpMessage }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+}
+
+/** True for a VvpApiError. */
+export function isVvpApiError(error: unknown): error is VvpApiError {
+  return error instanceof VvpApiError;
+}
+
+/**
+ * True when trying again later may succeed: 5xx, 429, a timeout, no answer, or
+ * a token that could not be read. In all of these VVP either never saw the call
+ * or failed it, so a nonce or a projection retried later loses nothing.
+ */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof VvpApiError)) return false;
+  switch (error.kind) {
+    case "timeout":
+    case "network":
+    case "token":
+      return true;
+    case "http":
+      return error.status === 429 || (error.status !== undefined && error.status >= 500);
+  }
+}
+
+/** True for a VvpApiError with this HTTP status. */
+export function hasStatus(error: unknown, status: number): boolean {
+  return error instanceof VvpApiError && error.status === status;
+}
+
+/** Replaces every occurrence of the secret in a text, so it cannot leak through VVP echoing it back. */
+export function redact(text: string, secret: string | undefined): string {
+  if (secret === undefined || secret === "") return text;
+  return text.split(secret).join("[redacted]");
+}
