@@ -61,3 +61,18 @@ export {
   /** The zod schema of `status`. */
   VvpDeploymentStatusSchema,
 } from "./models/index.js";
+
+export {
+  /** An AdmissionReview request as the API server sends it. */
+  type AdmissionReviewRequest,
+  /** The AdmissionReview answer. */
+  type AdmissionReviewResponse,
+  /** Answers an admission.k8s.io/v1 AdmissionReview; pure and never throws. */
+  reviewAdmission,
+  /** What the webhook knows: instanceId, watched namespaces, API-key validation, old object. */
+  type ValidationOptions,
+  /** `{ allowed, errors, warnings }`. */
+  type ValidationResult,
+  /** Applies every admission rule to an object and reports all field errors at once. */
+  validateVvpDeployment,
+} from "./validation/index.js";

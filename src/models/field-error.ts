@@ -56,10 +56,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Prints a scalar for a message; never throws (bigint, NaN and symbols included). */
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === "object" ? "an object" : `${typeof value} ${show(value)}`;
 }
 
 /** Turns zod issues into field errors, reading the input to tell "missing" from "wrong". */
@@ -89,14 +94,14 @@ export function fieldErrorsFromZod(
         );
         break;
       case "invalid_value": {
-        const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
+        const allowed = issue.values.map(show).join(", ");
         errors.push({
           field: formatFieldPath(path),
           reason: value === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
           message:
             value === undefined
               ? `Required value: one of ${allowed}`
-              : `Unsupported value ${JSON.stringify(value)}: supported values are ${allowed}`,
+              : `Unsupported value ${show(value)}: supported values are ${allowed}`,
         });
         break;
       }
@@ -111,7 +116,7 @@ export function fieldErrorsFromZod(
           errors.push({
             field: formatFieldPath(fieldPath),
             reason: kind === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
-            message: `${kind === undefined ? "Required value" : `Unsupported value ${JSON.stringify(kind)}`}: supported values are ${ARTIFACT_KINDS.map((k) => `"${k}"`).join(", ")}`,
+            message: `${kind === undefined ? "Required value" : `Unsupported value ${show(kind)}`}: supported values are ${ARTIFACT_KINDS.map((k) => `"${k}"`).join(", ")}`,
           });
         } else {
           errors.push({
@@ -126,7 +131,7 @@ export function fieldErrorsFromZod(
         errors.push({
           field: formatFieldPath(path),
           reason: "FieldValueInvalid",
-          message: `Invalid value ${JSON.stringify(value)}: ${issue.message}`,
+          message: `Invalid value ${show(value)}: ${issue.message}`,
         });
         break;
       case "too_small":

@@ -11,9 +11,9 @@ const EDGES = ["vvp-client", "execution", "simulator", "hosts"];
 const ALLOWED_PACKAGES = new Set(["zod", "yaml"]);
 
 function filesUnder(folder: string): string[] {
-  let entries: ReturnType<typeof readdirSync>;
+  let entries: import("node:fs").Dirent[];
   try {
-    entries = readdirSync(folder, { withFileTypes: true });
+    entries = readdirSync(folder, { withFileTypes: true, encoding: "utf8" });
   } catch {
     return [];
   }

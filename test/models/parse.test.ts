@@ -108,3 +108,14 @@ describe("formatFieldPath", () => {
     expect(formatFieldPath([])).toBe("<root>");
   });
 });
+
+describe("parseVvpDeployment on values JSON cannot hold", () => {
+  it("reports a bigint or NaN nonce as a field error instead of throwing", () => {
+    for (const nonce of [10n, Number.NaN, Symbol("x")]) {
+      const cr = exampleCr("PATCH") as unknown as { spec: Record<string, unknown> };
+      cr.spec.savepointNonce = nonce;
+      const result = parseVvpDeployment(cr);
+      expect(!result.ok && result.errors.map((error) => error.field)).toEqual(["spec.savepointNonce"]);
+    }
+  });
+});
