@@ -1,8 +1,9 @@
 // `npm run generate`: rewrites every generated file from its source of truth.
 // CI runs it and fails when the checked-in files differ.
 import { generateClientTypes } from "./generate-client.js";
+import { generateCrdArtifacts } from "./generate-crd.js";
 
-const steps: Array<() => Promise<string[]>> = [generateClientTypes];
+const steps: Array<() => Promise<string[]>> = [generateCrdArtifacts, generateClientTypes];
 
 for (const step of steps) {
   for (const path of await step()) console.log(`generated ${path}`);

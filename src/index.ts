@@ -2,6 +2,20 @@
 // needs is exported here by name; internals stay internal.
 
 export {
+  /** The apiextensions.k8s.io/v1 CustomResourceDefinition, derived from the zod models. */
+  buildCrd,
+  /** A JSON Schema (draft 2020-12) of the CR for editors (yaml-language-server). */
+  buildJsonSchema,
+  /** A CustomResourceDefinition object. */
+  type CustomResourceDefinition,
+  /** An OpenAPI v3 schema node of the CRD. */
+  type JSONSchemaProps,
+  /** The CRD's printer columns with where each value comes from. */
+  PRINTER_COLUMNS,
+  /** One printer column of the CRD. */
+  type PrinterColumn,
+} from "./crd/index.js";
+export {
   /** A VVP observed state. */
   type ActualState,
   API_KEY_SECRET_ANNOTATION,
@@ -61,7 +75,6 @@ export {
   /** The zod schema of `status`. */
   VvpDeploymentStatusSchema,
 } from "./models/index.js";
-
 export {
   /** An AdmissionReview request as the API server sends it. */
   type AdmissionReviewRequest,
