@@ -1,15 +1,35 @@
 // Loads the built package both ways a consumer would and checks the public names exist.
 import { createRequire } from "node:module";
 
-const required = ["VvpDeploymentSchema", "parseVvpDeployment"];
+const required = [
+  "VvpDeploymentSchema",
+  "parseVvpDeployment",
+  "validateVvpDeployment",
+  "reviewAdmission",
+  "buildCrd",
+  "reconcile",
+  "settle",
+  "createVvpClient",
+  "reconcileOnce",
+];
+const simulatorRequired = ["startVvpSimulator"];
 const esm = await import("../dist/index.js");
 const cjs = createRequire(import.meta.url)("../dist/index.cjs");
-const missing = required.flatMap((name) => [
-  ...(typeof esm[name] === "undefined" ? [`import: ${name}`] : []),
-  ...(typeof cjs[name] === "undefined" ? [`require: ${name}`] : []),
-]);
+const simulatorEsm = await import("../dist/simulator.js");
+const simulatorCjs = createRequire(import.meta.url)("../dist/simulator.cjs");
+const lacking = (names, esmModule, cjsModule, entry) =>
+  names.flatMap((name) => [
+    ...(typeof esmModule[name] === "undefined" ? [`import ${entry}: ${name}`] : []),
+    ...(typeof cjsModule[name] === "undefined" ? [`require ${entry}: ${name}`] : []),
+  ]);
+const missing = [
+  ...lacking(required, esm, cjs, "vvp-deployment-sdk"),
+  ...lacking(simulatorRequired, simulatorEsm, simulatorCjs, "vvp-deployment-sdk/simulator"),
+];
 if (missing.length > 0) {
   console.error(`built package lacks: ${missing.join(", ")}`);
   process.exit(1);
 }
-console.log(`built package exports ${required.length} names through import and require`);
+console.log(
+  `built package exports ${required.length + simulatorRequired.length} names through import and require`,
+);

@@ -1,6 +1,11 @@
-// The public surface of vvp-deployment-sdk. Everything a host or CR author
-// needs is exported here by name; internals stay internal.
+// The public surface of vvp-deployment-sdk. Everything a host or a CR author
+// needs is exported here by name; internals stay internal. The embedded VVP
+// simulator has its own entry point: `vvp-deployment-sdk/simulator`.
 
+export {
+  /** Merges condition states into conditions: fixed order, transition time kept while status holds. */
+  computeConditions,
+} from "./conditions/index.js";
 export {
   /** The apiextensions.k8s.io/v1 CustomResourceDefinition, derived from the zod models. */
   buildCrd,
@@ -16,11 +21,33 @@ export {
   type PrinterColumn,
 } from "./crd/index.js";
 export {
+  /** Observes Autopilot for a deployment. */
+  type AutopilotProvider,
+  /** The default Autopilot provider of domain.md §3. */
+  createDefaultAutopilotProvider,
+  /** An in-memory MappingStore. */
+  createInMemoryMappingStore,
+  /** Runs a plan's actions in order and reports their outcomes for `settle`. */
+  executePlan,
+  /** Where a host keeps the CR uid → VVP deployment mapping. */
+  type MappingStore,
+  /** Reads what the core needs for one CR, and nothing more. */
+  observe,
+  /** The new CR, plan, outcomes, events and requeue of one cycle. */
+  type ReconcileOnceResult,
+  /** observe → reconcile → execute → settle for one CR. */
+  reconcileOnce,
+} from "./execution/index.js";
+export {
   /** A VVP observed state. */
   type ActualState,
+  /** API group of the custom resource: `ververica.platform`. */
+  API_GROUP,
+  /** CR annotation naming the Secret with the VVP API token. */
   API_KEY_SECRET_ANNOTATION,
+  /** `ververica.platform/v1`. */
   API_VERSION,
-  /** An artifact (JAR, SQLSCRIPT or PYTHON). */
+  /** An artifact (JAR, SQLSCRIPT or PYTHON), discriminated on `kind`. */
   type Artifact,
   /** Reasons per condition type. */
   CONDITION_REASONS,
@@ -36,6 +63,7 @@ export {
   type ConditionStatus,
   /** A condition type. */
   type ConditionType,
+  /** Annotation on the VVP deployment carrying the CR uid (ours). */
   CR_UID_ANNOTATION,
   /** A CR's VVP Deployment body. */
   type DeploymentBody,
@@ -43,18 +71,23 @@ export {
   DeploymentBodySchema,
   /** A VVP desired state. */
   type DesiredState,
+  /** The finalizer the operator manages (ours). */
   FINALIZER,
   /** One problem with one field: path, StatusCause reason, message. */
   type FieldError,
   /** Kubernetes StatusCause reason of a field error. */
   type FieldErrorReason,
+  /** `VvpDeployment`. */
   KIND,
+  /** The owner label: must equal the operator's instanceId. */
   OWNER_LABEL,
   /** Result of a parse: the typed value or every field error. */
   type ParseResult,
   /** Parses a VvpDeployment from YAML text or an object; never throws. */
   parseVvpDeployment,
+  /** Template annotation through which a restart is requested (ours). */
   RESTART_NONCE_ANNOTATION,
+  /** Savepoint annotation that makes a trigger exactly-once (ours). */
   SAVEPOINT_NONCE_ANNOTATION,
   /** "PATCH" | "PUT". */
   type SyncingMode,
@@ -75,6 +108,54 @@ export {
   /** The zod schema of `status`. */
   VvpDeploymentStatusSchema,
 } from "./models/index.js";
+
+export {
+  /** The savepoint and restart decisions of one cycle. */
+  decideNonces,
+  /** One nonce's decision: idle, trigger, blocked, waiting, alreadyDone or stillBlocked. */
+  type NonceDecision,
+} from "./nonces/index.js";
+export {
+  /** Column names of `kubectl get vvpdeployments` (default, then `-o wide`). */
+  PRINTER_COLUMN_NAMES,
+  /** The values `kubectl get` shows for a CR, default and wide. */
+  printerColumns,
+} from "./printer-columns/index.js";
+export {
+  /** `{ method, body }` of a projection. */
+  type Projection,
+  /** The PATCH, PUT or POST body for a CR: marks, initFields on create, restart annotation on PUT. */
+  projectDeployment,
+} from "./projection/index.js";
+
+export {
+  /** A failure the executor saw: http status, timeout or network. */
+  type ActionError,
+  /** What happened to one action: succeeded, failed or notRun. */
+  type ActionOutcome,
+  /** What the Autopilot provider observed. */
+  type AutopilotObservation,
+  /** The host's mapping record: CR uid → VVP namespace, deploymentId, instanceId. */
+  type MappingRecord,
+  /** What the host observed: deployment, mapping, Autopilot, savepoints. */
+  type Observation,
+  /** What to observe for a CR: the deployment by id or by name, savepoints or not. */
+  observationNeeds,
+  /** One step of a plan, discriminated on `type`. */
+  type PlanAction,
+  /** A Kubernetes event to record. */
+  type PlanEvent,
+  /** The input of `reconcile` and `settle`. */
+  type ReconcileInput,
+  /** Actions, status, events and requeue of one cycle. */
+  type ReconcilePlan,
+  /** The pure reconcile: a CR and observations in, a plan out. */
+  reconcile,
+  /** Status, events and requeue after execution. */
+  type SettledResult,
+  /** The status after the host ran the plan and some actions failed. */
+  settle,
+} from "./reconcile/index.js";
 export {
   /** An AdmissionReview request as the API server sends it. */
   type AdmissionReviewRequest,
@@ -89,3 +170,15 @@ export {
   /** Applies every admission rule to an object and reports all field errors at once. */
   validateVvpDeployment,
 } from "./validation/index.js";
+export {
+  /** Creates the typed VVP Application Manager client (openapi-fetch). */
+  createVvpClient,
+  /** True for 5xx, 429, timeouts and network errors: retrying may succeed. */
+  isTransient,
+  /** A failed VVP call; never carries the API token. */
+  VvpApiError,
+  /** The VVP calls the SDK makes. */
+  type VvpClient,
+  /** Options of createVvpClient: base URL, token, timeout, retries, fetch. */
+  type VvpClientOptions,
+} from "./vvp-client/index.js";

@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 // pure core imports no IO, no clock, no randomness, and nothing from the
 // edges. This test reads the imports so the rule cannot rot silently.
 const SOURCE = new URL("../../src/", import.meta.url).pathname;
-const CORE = ["models", "validation", "crd", "projection", "nonces", "conditions", "reconcile"];
+const CORE = [
+  "models",
+  "validation",
+  "crd",
+  "projection",
+  "nonces",
+  "conditions",
+  "reconcile",
+  "printer-columns",
+];
 const EDGES = ["vvp-client", "execution", "simulator", "hosts"];
 const ALLOWED_PACKAGES = new Set(["zod", "yaml"]);
 

@@ -115,7 +115,9 @@ describe("parseVvpDeployment on values JSON cannot hold", () => {
       const cr = exampleCr("PATCH") as unknown as { spec: Record<string, unknown> };
       cr.spec.savepointNonce = nonce;
       const result = parseVvpDeployment(cr);
-      expect(!result.ok && result.errors.map((error) => error.field)).toEqual(["spec.savepointNonce"]);
+      expect(!result.ok && result.errors.map((error) => error.field)).toEqual([
+        "spec.savepointNonce",
+      ]);
     }
   });
 });

@@ -1,0 +1,25 @@
+import { type BenchResult, benchReconcile } from "./reconcile.js";
+
+const benches: (() => Promise<BenchResult>)[] = [benchReconcile];
+
+const rows: BenchResult[] = [];
+for (const bench of benches) rows.push(await bench());
+
+const header = ["bench", "subject µs", "baseline µs", "ratio", "target", "ok"];
+const lines = rows.map((row) => [
+  row.name,
+  row.subjectMicroseconds.toFixed(2),
+  row.baselineMicroseconds.toFixed(2),
+  `${row.ratio.toFixed(2)}×`,
+  `≤ ${row.target}×`,
+  row.ratio <= row.target ? "yes" : "NO",
+]);
+const widths = header.map((title, column) =>
+  Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)),
+);
+const format = (cells: string[]) =>
+  cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
+console.log(format(header));
+console.log(widths.map((width) => "-".repeat(width)).join("  "));
+for (const line of lines) console.log(format(line));
+if (rows.some((row) => row.ratio > row.target)) process.exitCode = 1;

@@ -1,0 +1,160 @@
+import type { ActualState, DesiredState, VvpDeploymentObject } from "../models/index.js";
+import { observedRestartNonce } from "./restart.js";
+import { latestTriggeredSavepointNonce, type VvpSavepoint } from "./savepoint.js";
+
+/** The two one-shot operations. */
+export type NonceKind = "savepoint" | "restart";
+
+/** The CR field of each nonce kind. */
+export const NONCE_FIELD: Readonly<Record<NonceKind, "savepointNonce" | "restartNonce">> = {
+  savepoint: "savepointNonce",
+  restart: "restartNonce",
+};
+
+/** Why a nonce was blocked (domain.md §3). */
+export type NonceBlockCause =
+  | "NoDeployment"
+  | "JobNotRunning"
+  | "DesiredStateNotRunning"
+  | "AutopilotScaling";
+
+/** What to do with one nonce this cycle. */
+export type NonceDecision =
+  /** Null, or already consumed and not blocked: nothing to do. */
+  | { outcome: "idle" }
+  /** Consumed earlier by a block (or a 4xx) and unchanged since: still reported. */
+  | { outcome: "stillBlocked"; nonce: number }
+  /** A new value, but nothing may be written to VVP now: not consumed, fires later. */
+  | { outcome: "waiting"; nonce: number }
+  /** A new value that VVP shows was already acted on (a crash lost the status write). */
+  | { outcome: "alreadyDone"; nonce: number }
+  /** A new value that cannot run now: consumed, never re-triggered. */
+  | { outcome: "blocked"; nonce: number; cause: NonceBlockCause; message: string }
+  /** A new value to act on now. */
+  | { outcome: "trigger"; nonce: number };
+
+/** Both nonce decisions, savepoint first (the order of one cycle). */
+export interface NonceDecisions {
+  savepoint: NonceDecision;
+  restart: NonceDecision;
+}
+
+/** The status fields the nonce decision reads. */
+export interface NonceStatus {
+  lastProcessedSavepointNonce?: number | null;
+  lastProcessedTriggerNonce?: number | null;
+  lastConsumedSavepointNonce?: number | null;
+  lastConsumedTriggerNonce?: number | null;
+}
+
+/** Everything the nonce decision depends on. */
+export interface NonceInput {
+  crUid: string;
+  savepointNonce: number | null | undefined;
+  restartNonce: number | null | undefined;
+  status: NonceStatus | undefined;
+  /** The observed VVP deployment, or null when there is none (yet). */
+  deployment: VvpDeploymentObject | null;
+  /** The CR's desired state, or VVP's `spec.state` when the CR omits it. */
+  desiredState: DesiredState | undefined;
+  scalingInProgress: boolean;
+  /** The deployment's savepoints, observed while a savepoint nonce is pending. */
+  savepoints: readonly VvpSavepoint[] | undefined;
+  /** False while sync is disabled or the mapping is broken: new values wait, unconsumed. */
+  mayWrite: boolean;
+}
+
+/** Whether a nonce value is new: non-null and different from the last consumed value. */
+export function isPendingNonce(
+  value: number | null | undefined,
+  lastConsumed: number | null | undefined,
+): value is number {
+  return value !== null && value !== undefined && value !== lastConsumed;
+}
+
+/** Decides both nonces (domain.md §3 "Nonces"): equality semantics, blocks, exactly-once evidence. */
+export function decideNonces(input: NonceInput): NonceDecisions {
+  const status = input.status ?? {};
+  const savepointEvidence = isPendingNonce(input.savepointNonce, status.lastConsumedSavepointNonce)
+    ? latestTriggeredSavepointNonce(input.savepoints, input.crUid)
+    : undefined;
+  const restartEvidence = observedRestartNonce(input.deployment);
+  return {
+    savepoint: decideOne(
+      "savepoint",
+      input.savepointNonce,
+      status.lastConsumedSavepointNonce,
+      status.lastProcessedSavepointNonce,
+      (nonce) => savepointEvidence === nonce,
+      input,
+    ),
+    restart: decideOne(
+      "restart",
+      input.restartNonce,
+      status.lastConsumedTriggerNonce,
+      status.lastProcessedTriggerNonce,
+      (nonce) => restartEvidence === String(nonce),
+      input,
+    ),
+  };
+}
+
+function decideOne(
+  kind: NonceKind,
+  value: number | null | undefined,
+  lastConsumed: number | null | undefined,
+  lastProcessed: number | null | undefined,
+  alreadyDone: (nonce: number) => boolean,
+  input: NonceInput,
+): NonceDecision {
+  if (value === null || value === undefined) return { outcome: "idle" };
+  if (value === lastConsumed) {
+    // Consumed but never submitted: it was blocked (or refused with a 4xx).
+    return value === lastProcessed
+      ? { outcome: "idle" }
+      : { outcome: "stillBlocked", nonce: value };
+  }
+  if (alreadyDone(value)) return { outcome: "alreadyDone", nonce: value };
+  if (!input.mayWrite) return { outcome: "waiting", nonce: value };
+  const cause = blockCause(input);
+  if (cause !== undefined) {
+    return {
+      outcome: "blocked",
+      nonce: value,
+      cause,
+      message: blockMessage(kind, value, cause, input),
+    };
+  }
+  return { outcome: "trigger", nonce: value };
+}
+
+function blockCause(input: NonceInput): NonceBlockCause | undefined {
+  if (input.deployment === null) return "NoDeployment";
+  const actual: ActualState | undefined = input.deployment.status?.state;
+  if (actual !== "RUNNING") return "JobNotRunning";
+  if (input.desiredState !== "RUNNING") return "DesiredStateNotRunning";
+  if (input.scalingInProgress) return "AutopilotScaling";
+  return undefined;
+}
+
+/** The sentence that starts every message about one nonce, so a later cycle can find it again. */
+export function nonceMessagePrefix(kind: NonceKind, nonce: number): string {
+  return `${NONCE_FIELD[kind]} ${nonce}`;
+}
+
+function blockMessage(
+  kind: NonceKind,
+  nonce: number,
+  cause: NonceBlockCause,
+  input: NonceInput,
+): string {
+  const why =
+    cause === "NoDeployment"
+      ? "the VVP deployment does not exist yet"
+      : cause === "JobNotRunning"
+        ? `the job is ${input.deployment?.status?.state ?? "in an unknown state"}, not RUNNING`
+        : cause === "DesiredStateNotRunning"
+          ? `the desired state is ${input.desiredState ?? "unset"}, not RUNNING`
+          : "an Autopilot scaling operation is in progress";
+  return `${nonceMessagePrefix(kind, nonce)} is blocked: ${why}. Apply a new ${NONCE_FIELD[kind]} value once the job is RUNNING to retry; reverting to ${nonce} does not re-trigger.`;
+}

@@ -1,0 +1,41 @@
+import { PRINTER_COLUMNS, printerColumnValue } from "../crd/index.js";
+import type { VvpDeployment } from "../models/index.js";
+import { humanDuration } from "./human-duration.js";
+
+/** The columns `kubectl get vvpdeployments` shows (seed "Printer Columns", domain.md §5). */
+export interface PrinterColumnValues {
+  /** NAME, ACTUAL, INSTANCE-ID, DESIRED, SYNC, VVP-NAMESPACE, HEALTHY, AGE. */
+  default: Record<string, string>;
+  /** The default columns plus CONSISTENT, SPECALIGNED, PARALLELISMALIGNED, DELETIONBLOCKED (`-o wide`). */
+  wide: Record<string, string>;
+}
+
+/** Column names, default then wide-only, in kubectl's order (NAME is implicit in kubectl). */
+export const PRINTER_COLUMN_NAMES = {
+  default: ["NAME", ...PRINTER_COLUMNS.filter((c) => c.priority === 0).map((c) => c.name)],
+  wide: PRINTER_COLUMNS.filter((c) => c.priority === 1).map((c) => c.name),
+} as const;
+
+/**
+ * The values `kubectl get` prints for a CR at `now` (ISO), computed from the
+ * very column definitions the CRD carries. A missing value is an empty cell,
+ * as kubectl prints a JSONPath that finds nothing; AGE is `<unknown>` without
+ * a creationTimestamp and `<invalid>` when it cannot be read.
+ */
+export function printerColumns(cr: VvpDeployment, now: string): PrinterColumnValues {
+  const defaults: Record<string, string> = { NAME: cr.metadata.name };
+  const wide: Record<string, string> = {};
+  for (const column of PRINTER_COLUMNS) {
+    const value = printerColumnValue(column, cr);
+    let cell: string;
+    if (column.type === "date") {
+      const age = Date.parse(now) - Date.parse(String(value));
+      cell =
+        value === undefined ? "<unknown>" : Number.isNaN(age) ? "<invalid>" : humanDuration(age);
+    } else {
+      cell = value === undefined ? "" : String(value);
+    }
+    (column.priority === 0 ? defaults : wide)[column.name] = cell;
+  }
+  return { default: defaults, wide: { ...defaults, ...wide } };
+}

@@ -1,0 +1,93 @@
+import {
+  RESTART_NONCE_ANNOTATION,
+  type SyncingMode,
+  type VvpDeployment,
+  type VvpDeploymentObject,
+} from "../models/index.js";
+import { crIdentity, type JsonObject, markedMetadata } from "./marks.js";
+import { deepMerge } from "./merge.js";
+
+/** A create or update of the VVP deployment. */
+export type ProjectionOperation = "create" | "update";
+
+/** The HTTP method of a projection: create is POST in both modes (ours). */
+export type ProjectionMethod = "POST" | "PATCH" | "PUT";
+
+/** A deployment body sent to VVP: never carries `status` nor VVP's bookkeeping. */
+export type DeploymentRequestBody = {
+  // A key-remapping mapped type, not Omit: Omit on a loose object loses the known keys.
+  [Key in keyof VvpDeploymentObject as Key extends "status"
+    ? never
+    : Key]: VvpDeploymentObject[Key];
+};
+
+/** Options of {@link projectDeployment}. */
+export interface ProjectionOptions {
+  operation: ProjectionOperation;
+  /** The operator instance, written as the owner label. */
+  instanceId: string;
+  /**
+   * The restart nonce the PUT body must carry in the template annotation;
+   * defaults to `status.lastProcessedTriggerNonce`. Without it every PUT would
+   * reset the annotation and restart the job again.
+   */
+  restartNonce?: number | null;
+}
+
+/** The request that projects a CR to VVP. */
+export interface Projection {
+  method: ProjectionMethod;
+  body: DeploymentRequestBody;
+}
+
+/**
+ * Builds the body that projects the CR to VVP (domain.md §3 "Projection").
+ * Create: POST with `spec.deployment`, with `initFields` deep-merged first in
+ * PATCH mode (`spec.deployment` wins on a shared leaf). Update: PATCH with
+ * exactly the fields present in `spec.deployment`, or PUT with all of it.
+ * Every body carries the operator marks; a PUT-mode body also carries the
+ * restart-nonce annotation. Bodies share unchanged subtrees with the CR:
+ * treat them as read-only.
+ */
+export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions): Projection {
+  const mode: SyncingMode = cr.spec.syncingMode;
+  const source = cr.spec.deployment as unknown as JsonObject;
+  let merged = source;
+  // The seed: initFields apply on creation only and only in PATCH mode.
+  if (options.operation === "create" && mode === "PATCH" && cr.spec.initFields !== undefined) {
+    merged = deepMerge(cr.spec.initFields as unknown as JsonObject, source);
+  }
+  const body: JsonObject = {};
+  for (const key in merged) {
+    if (key !== "status" && merged[key] !== undefined) body[key] = merged[key];
+  }
+  body.metadata = markedMetadata(
+    merged.metadata as JsonObject | undefined,
+    options.instanceId,
+    crIdentity(cr),
+  );
+  if (mode === "PUT") {
+    const nonce =
+      options.restartNonce !== undefined
+        ? options.restartNonce
+        : cr.status?.lastProcessedTriggerNonce;
+    if (nonce !== undefined && nonce !== null) withRestartAnnotation(body, nonce);
+  }
+  const method: ProjectionMethod =
+    options.operation === "create" ? "POST" : mode === "PUT" ? "PUT" : "PATCH";
+  return { method, body: body as DeploymentRequestBody };
+}
+
+// Copies only the path down to the template annotations, so the CR stays untouched.
+function withRestartAnnotation(body: JsonObject, nonce: number): void {
+  const spec = { ...(body.spec as JsonObject | undefined) };
+  const template = { ...(spec.template as JsonObject | undefined) };
+  const metadata = { ...(template.metadata as JsonObject | undefined) };
+  metadata.annotations = {
+    ...(metadata.annotations as Record<string, string> | undefined),
+    [RESTART_NONCE_ANNOTATION]: String(nonce),
+  };
+  template.metadata = metadata;
+  spec.template = template;
+  body.spec = spec;
+}

@@ -1,0 +1,73 @@
+import {
+  CR_UID_ANNOTATION,
+  type VvpDeploymentObject,
+  type VvpDeploymentStatus,
+} from "../models/index.js";
+import type { MappingRecord } from "./types.js";
+
+/** The mapping situation (domain.md §3 "Consistency"), one kind per row of that table. */
+export type Consistency =
+  /** Record and deployment: RecordIntact. */
+  | { kind: "intact"; deploymentId: string }
+  /** No record, our cr-uid on a deployment, never recorded: a lost create answer; adopt it. */
+  | { kind: "adopt"; deploymentId: string }
+  /** No record, no deployment, never created: create it. */
+  | { kind: "create" }
+  /** A create VVP refused with a 4xx for this generation (ours): wait for a spec change. */
+  | { kind: "createRejected" }
+  /** Record, no deployment: AppManagerRecordNotFound. */
+  | { kind: "recordNotFound"; deploymentId: string }
+  /** No record, our cr-uid on a deployment, deploymentId recorded: DBRecordMissing. */
+  | { kind: "dbRecordMissing"; deploymentId: string }
+  /** No record, a deployment of that name without our cr-uid: AppManagerCreateFailed. */
+  | { kind: "foreign" }
+  /** No record, no deployment, created before: ResourceDeleted. */
+  | { kind: "resourceDeleted"; deploymentId: string };
+
+/** Facts the mapping decision reads. */
+export interface ConsistencyFacts {
+  deployment: VvpDeploymentObject | null;
+  mapping: MappingRecord | null;
+  status: VvpDeploymentStatus;
+  crUid: string;
+  generation: number | undefined;
+}
+
+/** Classifies the mapping between the CR and VVP. */
+export function decideConsistency(facts: ConsistencyFacts): Consistency {
+  const { deployment, mapping, status } = facts;
+  if (mapping !== null) {
+    return deployment !== null
+      ? { kind: "intact", deploymentId: mapping.deploymentId }
+      : { kind: "recordNotFound", deploymentId: mapping.deploymentId };
+  }
+  if (deployment !== null) {
+    const ours = deployment.metadata?.annotations?.[CR_UID_ANNOTATION] === facts.crUid;
+    const id = deployment.metadata?.id ?? "";
+    if (!ours) return { kind: "foreign" };
+    return status.deploymentId === undefined
+      ? { kind: "adopt", deploymentId: id }
+      : { kind: "dbRecordMissing", deploymentId: status.deploymentId };
+  }
+  if (status.deploymentId !== undefined) {
+    return { kind: "resourceDeleted", deploymentId: status.deploymentId };
+  }
+  // Ours: a 4xx create advances observedGeneration (a definitive answer to this
+  // generation) and leaves Consistent False AppManagerCreateFailed; until the
+  // generation changes the create is not sent again.
+  const previous = status.conditions?.find((condition) => condition.type === "Consistent");
+  if (
+    previous?.reason === "AppManagerCreateFailed" &&
+    previous.status === "False" &&
+    facts.generation !== undefined &&
+    status.observedGeneration === facts.generation
+  ) {
+    return { kind: "createRejected" };
+  }
+  return { kind: "create" };
+}
+
+/** Whether the deployment may be written to (the False rows write nothing to VVP). */
+export function isLinked(consistency: Consistency): boolean {
+  return consistency.kind === "intact" || consistency.kind === "adopt";
+}

@@ -1,0 +1,259 @@
+import { FINALIZER } from "../models/index.js";
+import {
+  decideNonces,
+  type NonceDecisions,
+  restartPatchBody,
+  savepointCreateBody,
+} from "../nonces/index.js";
+import {
+  deploymentDifferences,
+  type ProjectionMethod,
+  projectDeployment,
+} from "../projection/index.js";
+import { type Consistency, decideConsistency, isLinked } from "./consistency.js";
+import type { Context } from "./context.js";
+import type { PlanAction } from "./types.js";
+
+/** What the cycle does about the spec. */
+export type ProjectionDecision =
+  /** Nothing sent. `pending`: a spec change waits (sync disabled, mapping broken). */
+  | { kind: "none"; pending: boolean }
+  /** Create the deployment (POST). */
+  | { kind: "create" }
+  /** Send the body of the current mode. */
+  | { kind: "project"; purpose: "Projection" | "StateDrift"; method: ProjectionMethod }
+  /** State drift seen during an Autopilot scaling run: nothing sent. */
+  | { kind: "suppressed" };
+
+/** The deletion sequence's situation. */
+export interface DeletionDecision {
+  /** The observed deployment is ours (mapped, or carrying our cr-uid). */
+  ours: boolean;
+  /** VVP's job is RUNNING or TRANSITIONING: nothing is done. */
+  blocked: boolean;
+  /** Sync is disabled and VVP still holds our deployment: nothing is written (ours). */
+  waitsForSync: boolean;
+}
+
+/** Everything decided in one cycle; `compose` turns it into status, events and requeue. */
+export interface Decision {
+  ctx: Context;
+  consistency: Consistency;
+  nonces: NonceDecisions;
+  projection: ProjectionDecision;
+  /** `metadata.generation` differs from `status.observedGeneration` (or the body differs). */
+  pendingChange: boolean;
+  deletion: DeletionDecision | undefined;
+  actions: PlanAction[];
+}
+
+/** Decides the actions of one cycle for an owned, structurally sound CR. */
+export function decide(ctx: Context): Decision {
+  return ctx.deleting ? decideDeletion(ctx) : decideLive(ctx);
+}
+
+function decideLive(ctx: Context): Decision {
+  const { cr, status, deployment } = ctx;
+  const actions: PlanAction[] = [];
+  // Domain.md §3: the finalizer comes before anything exists in VVP.
+  if (!ctx.hasFinalizer) actions.push({ type: "AddFinalizer", finalizer: FINALIZER });
+
+  const consistency = decideConsistency(ctx);
+  const linked = isLinked(consistency);
+  const mayWrite = ctx.syncEnabled && (linked || consistency.kind === "create");
+
+  if (consistency.kind === "adopt") {
+    actions.push({
+      type: "SaveMapping",
+      crUid: ctx.crUid,
+      record: {
+        deploymentId: consistency.deploymentId,
+        vvpNamespace: ctx.vvpNamespace,
+        instanceId: ctx.instanceId,
+      },
+    });
+  }
+
+  let projection: ProjectionDecision;
+  let pendingChange: boolean;
+  if (consistency.kind === "create") {
+    pendingChange = true;
+    projection = ctx.syncEnabled ? { kind: "create" } : { kind: "none", pending: true };
+    if (ctx.syncEnabled) {
+      actions.push({
+        type: "CreateDeployment",
+        vvpNamespace: ctx.vvpNamespace,
+        body: projectDeployment(cr, { operation: "create", instanceId: ctx.instanceId }).body,
+        mapping: { crUid: ctx.crUid, vvpNamespace: ctx.vvpNamespace, instanceId: ctx.instanceId },
+      });
+    }
+  } else {
+    pendingChange = false;
+    projection = { kind: "none", pending: false };
+  }
+
+  // Savepoint, then restart, then projection (domain.md §3).
+  const nonces = decideNonces({
+    crUid: ctx.crUid,
+    savepointNonce: cr.spec.savepointNonce,
+    restartNonce: cr.spec.restartNonce,
+    status,
+    deployment,
+    desiredState: ctx.desiredState,
+    scalingInProgress: ctx.autopilot.scalingInProgress,
+    savepoints: ctx.savepoints,
+    mayWrite,
+  });
+  const deploymentId = linked ? (consistency as { deploymentId: string }).deploymentId : "";
+  if (nonces.savepoint.outcome === "trigger") {
+    actions.push({
+      type: "TriggerSavepoint",
+      vvpNamespace: ctx.vvpNamespace,
+      deploymentId,
+      nonce: nonces.savepoint.nonce,
+      body: savepointCreateBody(deploymentId, ctx.crUid, nonces.savepoint.nonce),
+    });
+  }
+  if (nonces.restart.outcome === "trigger") {
+    actions.push({
+      type: "RestartJob",
+      vvpNamespace: ctx.vvpNamespace,
+      deploymentId,
+      nonce: nonces.restart.nonce,
+      body: restartPatchBody(nonces.restart.nonce),
+    });
+  }
+
+  if (linked || consistency.kind !== "create") {
+    // The restart annotation a PUT body must carry: this cycle's restart if any.
+    const restart = nonces.restart;
+    const restartNonce =
+      restart.outcome === "trigger" || restart.outcome === "alreadyDone"
+        ? restart.nonce
+        : status.lastProcessedTriggerNonce;
+    const method: ProjectionMethod = cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
+    pendingChange =
+      ctx.generation !== undefined
+        ? ctx.generation !== status.observedGeneration &&
+          // Ours: a new generation whose PATCH body VVP already holds (a nonce
+          // edit, say) needs no PATCH, which would only bump resourceVersion.
+          // PUT is always sent: a removed field is a change a subset check
+          // cannot see, and PUT must reset it.
+          (method === "PUT" ||
+            deploymentDifferences(cr, deployment, {
+              instanceId: ctx.instanceId,
+              ignoreState: false,
+              restartNonce,
+            }).length > 0)
+        : deploymentDifferences(cr, deployment, {
+            instanceId: ctx.instanceId,
+            ignoreState: true,
+            restartNonce,
+          }).length > 0;
+    if (!linked || !ctx.syncEnabled) {
+      projection = { kind: "none", pending: pendingChange };
+    } else {
+      const drift = ctx.crState !== undefined && deployment?.spec?.state !== ctx.crState;
+      if (pendingChange) projection = { kind: "project", purpose: "Projection", method };
+      else if (drift) {
+        // Domain.md §3: Autopilot's scaling run moves the state on purpose.
+        projection = ctx.autopilot.scalingInProgress
+          ? { kind: "suppressed" }
+          : { kind: "project", purpose: "StateDrift", method };
+      }
+      if (projection.kind === "project") {
+        const body = projectDeployment(cr, {
+          operation: "update",
+          instanceId: ctx.instanceId,
+          restartNonce,
+        }).body;
+        actions.push(
+          method === "PUT"
+            ? { type: "PutDeployment", vvpNamespace: ctx.vvpNamespace, deploymentId, body }
+            : {
+                type: "PatchDeployment",
+                vvpNamespace: ctx.vvpNamespace,
+                deploymentId,
+                body,
+                purpose: projection.purpose,
+              },
+        );
+      }
+    }
+  }
+  return { ctx, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
+}
+
+function decideDeletion(ctx: Context): Decision {
+  const consistency = decideConsistency(ctx);
+  const nonces = decideNonces({
+    crUid: ctx.crUid,
+    savepointNonce: ctx.cr.spec.savepointNonce,
+    restartNonce: ctx.cr.spec.restartNonce,
+    status: ctx.status,
+    deployment: ctx.deployment,
+    desiredState: ctx.desiredState,
+    scalingInProgress: ctx.autopilot.scalingInProgress,
+    savepoints: undefined,
+    mayWrite: false,
+  });
+  const base = {
+    ctx,
+    consistency,
+    nonces,
+    projection: { kind: "none", pending: false } as const,
+    pendingChange: false,
+  };
+  const actions: PlanAction[] = [];
+  if (!ctx.hasFinalizer) {
+    return { ...base, deletion: { ours: false, blocked: false, waitsForSync: false }, actions };
+  }
+  const { deployment, mapping } = ctx;
+  const ours =
+    deployment !== null &&
+    (consistency.kind === "intact" ||
+      consistency.kind === "adopt" ||
+      consistency.kind === "dbRecordMissing");
+  const actual = deployment?.status?.state;
+  const blocked = ours && (actual === "RUNNING" || actual === "TRANSITIONING");
+  const waitsForSync = ours && !blocked && !ctx.syncEnabled;
+  // Ours: the seed tells the author to set CANCELLED to unblock a deletion; a
+  // terminating CR's spec can still change, so its desired state (not the
+  // rest of the spec) is still sent, or the deletion could never proceed.
+  const desired = ctx.crState;
+  if (
+    blocked &&
+    ctx.syncEnabled &&
+    deployment !== null &&
+    desired !== undefined &&
+    desired !== "RUNNING" &&
+    deployment.spec?.state !== desired
+  ) {
+    actions.push({
+      type: "PatchDeployment",
+      vvpNamespace: ctx.vvpNamespace,
+      deploymentId: mapping?.deploymentId ?? deployment.metadata?.id ?? "",
+      body: { spec: { state: desired } },
+      purpose: "Cancel",
+    });
+  }
+  if (ours && !blocked && !waitsForSync && deployment !== null) {
+    const deploymentId = mapping?.deploymentId ?? deployment.metadata?.id ?? "";
+    // VVP deletes only a deployment whose desired state is CANCELLED.
+    if (deployment.spec?.state !== "CANCELLED") {
+      actions.push({
+        type: "PatchDeployment",
+        vvpNamespace: ctx.vvpNamespace,
+        deploymentId,
+        body: { spec: { state: "CANCELLED" } },
+        purpose: "Cancel",
+      });
+    }
+    actions.push({ type: "DeleteDeployment", vvpNamespace: ctx.vvpNamespace, deploymentId });
+  }
+  if (!blocked && !waitsForSync) {
+    if (mapping !== null) actions.push({ type: "DeleteMapping", crUid: ctx.crUid });
+    actions.push({ type: "RemoveFinalizer", finalizer: FINALIZER });
+  }
+  return { ...base, deletion: { ours, blocked, waitsForSync }, actions };
+}

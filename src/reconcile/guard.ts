@@ -1,0 +1,51 @@
+import type { FieldError, VvpDeployment } from "../models/index.js";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === "string" && value !== "";
+}
+
+/**
+ * The fields the core dereferences, checked cheaply so a CR that skipped
+ * validation yields field errors instead of a crash. Full validation is the
+ * webhook's job (src/validation); this is only the floor reconcile stands on.
+ */
+export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
+  const errors: FieldError[] = [];
+  const required = (field: string) =>
+    errors.push({ field, reason: "FieldValueRequired", message: "Required value" });
+  const anyCr = cr as unknown as Record<string, unknown>;
+  const metadata = anyCr.metadata;
+  if (!isObject(metadata)) required("metadata");
+  else if (!nonEmptyString(metadata.name)) required("metadata.name");
+  const spec = anyCr.spec;
+  if (!isObject(spec)) {
+    required("spec");
+    return errors;
+  }
+  if (spec.syncingMode !== "PATCH" && spec.syncingMode !== "PUT") {
+    errors.push({
+      field: "spec.syncingMode",
+      reason: spec.syncingMode === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
+      message: 'supported values are "PATCH", "PUT"',
+    });
+  }
+  const deployment = spec.deployment;
+  if (!isObject(deployment)) {
+    required("spec.deployment");
+    return errors;
+  }
+  const deploymentMetadata = deployment.metadata;
+  if (!isObject(deploymentMetadata)) required("spec.deployment.metadata");
+  else {
+    if (!nonEmptyString(deploymentMetadata.name)) required("spec.deployment.metadata.name");
+    if (!nonEmptyString(deploymentMetadata.namespace)) {
+      required("spec.deployment.metadata.namespace");
+    }
+  }
+  if (!isObject(deployment.spec)) required("spec.deployment.spec");
+  return errors;
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from "vitest";
+import type { VvpDeployment } from "../../src/models/index.js";
+import {
+  deepMerge,
+  deploymentDifferences,
+  deploymentMatches,
+  projectDeployment,
+} from "../../src/projection/index.js";
+import { buildCr, deploymentFor, INSTANCE, UID } from "../support/builders.js";
+
+const MARKED_METADATA = {
+  name: "my-deployment",
+  namespace: "default",
+  labels: { "ververica.platform/owner": INSTANCE },
+  annotations: { "ververica.platform/cr-uid": UID },
+};
+
+function withInitFields(cr: VvpDeployment, initFields: unknown): VvpDeployment {
+  return { ...cr, spec: { ...cr.spec, initFields } } as VvpDeployment;
+}
+
+describe("projectDeployment: methods", () => {
+  it.each([
+    ["PATCH", "create", "POST"],
+    ["PATCH", "update", "PATCH"],
+    ["PUT", "create", "POST"],
+    ["PUT", "update", "PUT"],
+  ] as const)("%s mode, %s → %s", (mode, operation, method) => {
+    expect(projectDeployment(buildCr(mode), { operation, instanceId: INSTANCE }).method).toBe(
+      method,
+    );
+  });
+});
+
+describe("projectDeployment: PATCH body", () => {
+  it("is exactly the fields present in spec.deployment plus the operator marks", () => {
+    const cr = buildCr("PATCH");
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body).toEqual({
+      metadata: MARKED_METADATA,
+      spec: {
+        state: "CANCELLED",
+        deploymentTargetName: "default",
+        template: {
+          spec: {
+            artifact: { kind: "JAR", jarUri: "s3://my-bucket/artifacts/MyJob.jar" },
+            engineVersionName: "vera-4.1-flink-1.20",
+          },
+        },
+      },
+    });
+  });
+
+  it("keeps the CR's own labels and annotations next to the marks", () => {
+    const cr = buildCr("PATCH");
+    cr.spec.deployment.metadata.labels = { team: "data" };
+    cr.spec.deployment.metadata.annotations = { note: "x" };
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.metadata?.labels).toEqual({ team: "data", "ververica.platform/owner": INSTANCE });
+    expect(body.metadata?.annotations).toEqual({ note: "x", "ververica.platform/cr-uid": UID });
+  });
+
+  it("never includes VVP bookkeeping: id, resourceVersion, timestamps, controller annotations, status", () => {
+    const cr = buildCr("PATCH");
+    Object.assign(cr.spec.deployment.metadata, {
+      id: "x",
+      resourceVersion: 4,
+      createdAt: "t",
+      modifiedAt: "t",
+      annotations: { "com.dataartisans.appmanager.controller.deployment.spec.version": "3" },
+    });
+    (cr.spec.deployment as Record<string, unknown>).status = { state: "RUNNING" };
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body).not.toHaveProperty("status");
+    expect(body.metadata).toEqual(MARKED_METADATA);
+  });
+
+  it("does not carry the restart annotation (a merge patch leaves VVP's in place)", () => {
+    const cr = buildCr("PATCH", { status: { lastProcessedTriggerNonce: 4 } });
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.spec?.template?.metadata).toBeUndefined();
+  });
+
+  it("uses the CR uid, or namespace/name for a CR without uid", () => {
+    const cr = buildCr("PATCH", { uid: null });
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.metadata?.annotations?.["ververica.platform/cr-uid"]).toBe(
+      "my-deploy-namespace/my-deployment",
+    );
+  });
+
+  it("does not modify the CR", () => {
+    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 2 } });
+    const before = structuredClone(cr);
+    projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    projectDeployment(cr, { operation: "create", instanceId: INSTANCE });
+    expect(cr).toEqual(before);
+  });
+});
+
+describe("projectDeployment: PUT body", () => {
+  it("is the full spec.deployment plus the marks", () => {
+    const cr = buildCr("PUT");
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body).toEqual({ ...cr.spec.deployment, metadata: MARKED_METADATA });
+  });
+
+  it("carries the restart-nonce annotation from lastProcessedTriggerNonce", () => {
+    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 7 } });
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.spec?.template?.metadata?.annotations).toEqual({
+      "ververica.platform/restart-nonce": "7",
+    });
+  });
+
+  it("carries this cycle's restart nonce when given, even 0", () => {
+    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 7 } });
+    const { body } = projectDeployment(cr, {
+      operation: "update",
+      instanceId: INSTANCE,
+      restartNonce: 0,
+    });
+    expect(body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"]).toBe(
+      "0",
+    );
+  });
+
+  it("has no restart annotation when no restart was ever processed", () => {
+    const { body } = projectDeployment(buildCr("PUT"), {
+      operation: "update",
+      instanceId: INSTANCE,
+    });
+    expect(body.spec?.template?.metadata).toEqual({});
+  });
+});
+
+describe("projectDeployment: initFields", () => {
+  const initFields = {
+    spec: {
+      state: "RUNNING",
+      template: {
+        spec: {
+          resources: { taskmanager: { cpu: 2, memory: "4g" } },
+          engineVersionName: "vera-9",
+        },
+      },
+    },
+  };
+
+  it("are deep-merged on create in PATCH mode, spec.deployment winning on shared leaves", () => {
+    const cr = withInitFields(buildCr("PATCH"), initFields);
+    const { body } = projectDeployment(cr, { operation: "create", instanceId: INSTANCE });
+    expect(body.spec?.template?.spec?.resources).toEqual({ taskmanager: { cpu: 2, memory: "4g" } });
+    expect(body.spec?.template?.spec?.engineVersionName).toBe("vera-4.1-flink-1.20");
+    expect(body.spec?.state).toBe("CANCELLED");
+    expect(body.spec?.template?.spec?.artifact).toEqual(
+      cr.spec.deployment.spec.template.spec.artifact,
+    );
+  });
+
+  it("are never part of an update", () => {
+    const cr = withInitFields(buildCr("PATCH"), initFields);
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.spec?.template?.spec?.resources).toBeUndefined();
+  });
+
+  it("are ignored in PUT mode, even on create", () => {
+    const cr = withInitFields(buildCr("PUT"), initFields);
+    const { body } = projectDeployment(cr, { operation: "create", instanceId: INSTANCE });
+    expect(body.spec?.template?.spec?.resources).toBeUndefined();
+  });
+
+  it("deepMerge: objects merge, arrays and scalars of the second win", () => {
+    expect(
+      deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3], e: null }, d: undefined }),
+    ).toEqual({ a: { b: 1, c: [3], e: null }, d: 1 });
+  });
+});
+
+describe("deploymentMatches", () => {
+  it.each(["PATCH", "PUT"] as const)("a %s CR matches the deployment VVP holds for it", (mode) => {
+    const cr = buildCr(mode);
+    expect(deploymentMatches(cr, deploymentFor(cr), { instanceId: INSTANCE })).toBe(true);
+  });
+
+  it("reports the changed paths, ignoring state when asked", () => {
+    const cr = buildCr("PATCH");
+    const deployment = deploymentFor(cr, { specState: "RUNNING" });
+    cr.spec.deployment.spec.template.spec.engineVersionName = "vera-4.3-flink-1.20";
+    expect(deploymentDifferences(cr, deployment, { instanceId: INSTANCE })).toEqual([
+      "spec.state",
+      "spec.template.spec.engineVersionName",
+    ]);
+    expect(
+      deploymentDifferences(cr, deployment, { instanceId: INSTANCE, ignoreState: true }),
+    ).toEqual(["spec.template.spec.engineVersionName"]);
+  });
+
+  it("sees a missing operator mark and a missing deployment", () => {
+    const cr = buildCr("PATCH");
+    expect(
+      deploymentDifferences(cr, deploymentFor(cr, { crUid: null }), { instanceId: INSTANCE }),
+    ).toEqual(["metadata.annotations[ververica.platform/cr-uid]"]);
+    expect(deploymentMatches(cr, null, { instanceId: INSTANCE })).toBe(false);
+  });
+});
