@@ -1,11 +1,12 @@
 import { type BenchResult, benchReconcile } from "./reconcile.js";
+import { benchReconcileOnce } from "./reconcile-once.js";
 
-const benches: (() => Promise<BenchResult>)[] = [benchReconcile];
+const benches: (() => Promise<BenchResult>)[] = [benchReconcile, benchReconcileOnce];
 
 const rows: BenchResult[] = [];
 for (const bench of benches) rows.push(await bench());
 
-const header = ["bench", "subject µs", "baseline µs", "ratio", "target", "ok"];
+const header = ["bench", "subject µs/op", "baseline µs/op", "ratio", "target", "ok"];
 const lines = rows.map((row) => [
   row.name,
   row.subjectMicroseconds.toFixed(2),
