@@ -56,15 +56,20 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Prints a scalar for a message; never throws (bigint, NaN and symbols included). */
-function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+/** Renders a value for a message; never throws (bigint, symbols, replaced toString included). */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  // String() of an object runs its toString, which input data may have replaced.
+  if (typeof value === "object" && value !== null)
+    return Array.isArray(value) ? "an array" : "an object";
+  return typeof value === "function" ? "a function" : String(value);
 }
 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${show(value)}`;
+  return typeof value === "object" ? "an object" : `${typeof value} ${describeValue(value)}`;
 }
 
 /** Turns zod issues into field errors, reading the input to tell "missing" from "wrong". */
@@ -94,14 +99,14 @@ export function fieldErrorsFromZod(
         );
         break;
       case "invalid_value": {
-        const allowed = issue.values.map(show).join(", ");
+        const allowed = issue.values.map(describeValue).join(", ");
         errors.push({
           field: formatFieldPath(path),
           reason: value === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
           message:
             value === undefined
               ? `Required value: one of ${allowed}`
-              : `Unsupported value ${show(value)}: supported values are ${allowed}`,
+              : `Unsupported value ${describeValue(value)}: supported values are ${allowed}`,
         });
         break;
       }
@@ -116,7 +121,7 @@ export function fieldErrorsFromZod(
           errors.push({
             field: formatFieldPath(fieldPath),
             reason: kind === undefined ? "FieldValueRequired" : "FieldValueNotSupported",
-            message: `${kind === undefined ? "Required value" : `Unsupported value ${show(kind)}`}: supported values are ${ARTIFACT_KINDS.map((k) => `"${k}"`).join(", ")}`,
+            message: `${kind === undefined ? "Required value" : `Unsupported value ${describeValue(kind)}`}: supported values are ${ARTIFACT_KINDS.map((k) => `"${k}"`).join(", ")}`,
           });
         } else {
           errors.push({
@@ -131,7 +136,7 @@ export function fieldErrorsFromZod(
         errors.push({
           field: formatFieldPath(path),
           reason: "FieldValueInvalid",
-          message: `Invalid value ${show(value)}: ${issue.message}`,
+          message: `Invalid value ${describeValue(value)}: ${issue.message}`,
         });
         break;
       case "too_small":

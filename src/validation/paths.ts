@@ -1,5 +1,8 @@
 import { type FieldError, ROOT_FIELD } from "../models/index.js";
 
+/** Message rendering shared with the schema errors, so both describe values alike. */
+export { describeValue } from "../models/index.js";
+
 /** A JSON object as read from an unchecked input. */
 export type JsonObject = Record<string, unknown>;
 
@@ -36,15 +39,6 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
     keys.length === Object.keys(right).length &&
     keys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]))
   );
-}
-
-/** Renders a value for a message; never throws (bigint, symbols, cycles included). */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return JSON.stringify(value);
-  return String(value);
 }
 
 /** Whether `field` lies inside the field `ancestor` (a key or index below it). */

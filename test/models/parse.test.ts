@@ -121,3 +121,12 @@ describe("parseVvpDeployment on values JSON cannot hold", () => {
     }
   });
 });
+
+describe("parseVvpDeployment on hostile objects", () => {
+  it("does not call a replaced toString while describing a wrong value", () => {
+    const cr = exampleCr("PATCH") as unknown as { spec: Record<string, unknown> };
+    cr.spec.syncingMode = { toString: [] };
+    const result = parseVvpDeployment(cr);
+    expect(!result.ok && result.errors.map((error) => error.field)).toEqual(["spec.syncingMode"]);
+  });
+});
