@@ -6,8 +6,7 @@
 // skips CEL when an OpenAPI `required`, `enum` or `type` check already failed.
 // Optional parents are guarded, so a rule never errors on a missing field.
 
-import { IMMUTABLE_FIELDS } from "./immutable-fields.js";
-import { PUT_MODE_REQUIREMENTS } from "./put-mode.js";
+import { IMMUTABLE_FIELDS, PUT_MODE_REQUIREMENTS } from "../models/index.js";
 import type { JSONSchemaProps, ValidationRule } from "./types.js";
 
 // CEL keywords Kubernetes escapes as `__keyword__` when they name a property

@@ -4,7 +4,6 @@ export { buildCrd, buildOpenApiV3Schema, CRD_NAME, CRD_VERSION } from "./build-c
 export { celPropertyName } from "./cel-rules.js";
 export { applyDescriptions, DESCRIPTIONS } from "./descriptions.js";
 export { GENERATED_NOTICE } from "./generated-notice.js";
-export { IMMUTABLE_FIELDS } from "./immutable-fields.js";
 export { buildJsonSchema, JSON_SCHEMA_ID, type JsonSchema } from "./json-schema.js";
 export {
   additionalPrinterColumns,
@@ -14,7 +13,6 @@ export {
   type PrinterColumnSource,
   printerColumnValue,
 } from "./printer-columns.js";
-export { PUT_MODE_REQUIREMENTS, type PutModeRequirement } from "./put-mode.js";
 export { renderCrdYaml, renderJsonSchema } from "./render.js";
 export { schemaNodesAt, schemaPathSegments } from "./schema-path.js";
 export { StructuralSchemaError, toStructuralSchema } from "./structural-schema.js";

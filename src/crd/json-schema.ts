@@ -4,10 +4,9 @@
 // stays a union and the PUT-mode fields become an if/then on syncingMode.
 
 import { z } from "zod";
-import { OWNER_LABEL, VvpDeploymentSchema } from "../models/index.js";
+import { OWNER_LABEL, PUT_MODE_REQUIREMENTS, VvpDeploymentSchema } from "../models/index.js";
 import { applyDescriptions, DESCRIPTIONS } from "./descriptions.js";
 import { GENERATED_NOTICE } from "./generated-notice.js";
-import { PUT_MODE_REQUIREMENTS } from "./put-mode.js";
 
 /** A JSON Schema document (draft 2020-12), as zod types it. */
 export type JsonSchema = z.core.JSONSchema.BaseSchema;

@@ -1,4 +1,5 @@
 export * from "./conditions.js";
+export * from "./field-constraints.js";
 export * from "./field-error.js";
 export * from "./parse.js";
 export * from "./spec.js";

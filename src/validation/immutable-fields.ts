@@ -1,12 +1,5 @@
-import type { FieldError } from "../models/index.js";
+import { type FieldError, IMMUTABLE_FIELDS } from "../models/index.js";
 import { describeValue, jsonEqual, valueAt } from "./paths.js";
-
-/** The fields the seed makes immutable after creation, as key paths. */
-export const IMMUTABLE_FIELDS: readonly (readonly string[])[] = [
-  ["spec", "deployment", "metadata", "name"],
-  ["spec", "deployment", "metadata", "namespace"],
-  ["spec", "deployment", "spec", "deploymentTargetName"],
-];
 
 /**
  * On update, the immutable fields must keep their value. Like a CEL

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  buildOpenApiV3Schema,
-  IMMUTABLE_FIELDS,
-  PUT_MODE_REQUIREMENTS,
-} from "../../src/crd/index.js";
+import { buildOpenApiV3Schema } from "../../src/crd/index.js";
+import { IMMUTABLE_FIELDS, PUT_MODE_REQUIREMENTS } from "../../src/models/index.js";
 import { validateVvpDeployment } from "../../src/validation/index.js";
 import { exampleCr } from "../support/examples.js";
 import { without, withValue } from "./support/edit.js";

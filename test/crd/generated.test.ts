@@ -7,10 +7,10 @@ import {
   buildOpenApiV3Schema,
   GENERATED_NOTICE,
   JSON_SCHEMA_ID,
-  PUT_MODE_REQUIREMENTS,
   renderCrdYaml,
   renderJsonSchema,
 } from "../../src/crd/index.js";
+import { PUT_MODE_REQUIREMENTS } from "../../src/models/index.js";
 import { exampleCr } from "../support/examples.js";
 import { without, withValue } from "./support/edit.js";
 import { jsonSchemaErrors } from "./support/json-schema-check.js";

@@ -40,7 +40,7 @@ describe("reviewAdmission", () => {
       message:
         'VvpDeployment.ververica.platform "my-deployment" is invalid: [' +
         'metadata.labels[ververica.platform/owner]: Required value: set it to "my-operator", the operator\'s instanceId, ' +
-        "spec.deployment.spec.maxJobCreationAttempts: Required value in PUT mode, e.g. 3]",
+        "spec.deployment.spec.maxJobCreationAttempts: Required value in PUT mode: add maxJobCreationAttempts, e.g. maxJobCreationAttempts: 3]",
       details: {
         name: "my-deployment",
         group: "ververica.platform",
@@ -54,7 +54,8 @@ describe("reviewAdmission", () => {
           {
             type: "FieldValueRequired",
             field: "spec.deployment.spec.maxJobCreationAttempts",
-            message: "Required value in PUT mode, e.g. 3",
+            message:
+              "Required value in PUT mode: add maxJobCreationAttempts, e.g. maxJobCreationAttempts: 3",
           },
         ],
       },

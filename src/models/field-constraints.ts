@@ -1,6 +1,13 @@
-// The seed's "Additional Required Fields (PUT Mode)", as data. Both the CRD's
-// CEL rules and the editor JSON Schema's if/then are generated from this list,
-// so the two cannot drift apart.
+// The seed's "Field Constraints" as data: the webhook (src/validation), the
+// CRD's CEL rules and the editor JSON Schema (src/crd) are all generated from
+// these two lists, so they cannot drift apart.
+
+/** The seed's "Immutable After Creation" fields, as key paths from the CR root. */
+export const IMMUTABLE_FIELDS: readonly (readonly string[])[] = [
+  ["spec", "deployment", "metadata", "name"],
+  ["spec", "deployment", "metadata", "namespace"],
+  ["spec", "deployment", "spec", "deploymentTargetName"],
+];
 
 /** One PUT-mode requirement: at least one of the alternative paths must be present. */
 export interface PutModeRequirement {
@@ -14,7 +21,7 @@ const DEPLOYMENT_SPEC = ["spec", "deployment", "spec"] as const;
 const TEMPLATE_SPEC = [...DEPLOYMENT_SPEC, "template", "spec"] as const;
 const LOGGING = [...TEMPLATE_SPEC, "logging"] as const;
 
-/** Fields the seed additionally requires when `spec.syncingMode` is PUT. */
+/** The seed's "Additional Required Fields (PUT Mode)". */
 export const PUT_MODE_REQUIREMENTS: readonly PutModeRequirement[] = [
   {
     anyOf: [[...DEPLOYMENT_SPEC, "maxSavepointCreationAttempts"]],
