@@ -44,7 +44,11 @@ export function validateVvpDeployment(
       putModeFieldErrors(object),
       options.oldObject == null ? [] : immutableFieldErrors(object, options.oldObject),
     ]);
-    return { allowed: errors.length === 0, errors, warnings: authorWarnings(object) };
+    return {
+      allowed: errors.length === 0,
+      errors,
+      warnings: authorWarnings(object, options.oldObject == null),
+    };
   } catch (error) {
     // Only reachable through inputs no JSON document produces (cycles, throwing getters).
     return {

@@ -5,10 +5,18 @@ import { isJsonObject, valueAt } from "./paths.js";
  * Warnings: things that are valid but probably not what the author meant.
  * They never deny the CR.
  */
-export function authorWarnings(object: unknown): string[] {
-  const spec = valueAt(object, ["spec"]);
-  if (!isJsonObject(spec)) return [];
+export function authorWarnings(object: unknown, creating = true): string[] {
   const warnings: string[] = [];
+  // The seed: status is "managed by the operator — do not set manually". On a
+  // cluster the status subresource drops it on create; a host reading files
+  // would otherwise take it for the operator's own record.
+  if (creating && valueAt(object, ["status"]) !== undefined) {
+    warnings.push(
+      "status is managed by the operator and is ignored when the resource is created: remove it",
+    );
+  }
+  const spec = valueAt(object, ["spec"]);
+  if (!isJsonObject(spec)) return warnings;
   const { syncingMode, initFields, deployment } = spec;
   if (syncingMode === "PUT" && isJsonObject(initFields)) {
     warnings.push(

@@ -364,3 +364,18 @@ describe("inputs that are not a CR", () => {
     ]);
   });
 });
+
+describe("a status written by the author", () => {
+  it("is warned about on create, since the operator manages it", () => {
+    const cr = { ...example("PATCH"), status: { deploymentId: "made-up" } };
+    const result = validateVvpDeployment(cr, { instanceId: "my-operator" });
+    expect(result.allowed).toBe(true);
+    expect(result.warnings).toEqual([expect.stringContaining("status is managed by the operator")]);
+  });
+
+  it("is not warned about on update, where the operator's own status comes along", () => {
+    const cr = { ...example("PATCH"), status: { deploymentId: "from-the-operator" } };
+    const result = validateVvpDeployment(cr, { instanceId: "my-operator", oldObject: cr });
+    expect(result.warnings).toEqual([]);
+  });
+});
