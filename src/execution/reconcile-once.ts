@@ -1,6 +1,7 @@
-import { FINALIZER, type VvpDeployment } from "../models/index.js";
+import { FINALIZER, OWNER_LABEL, type VvpDeployment } from "../models/index.js";
 import {
   type ActionOutcome,
+  essentialFieldErrors,
   type PlanEvent,
   type ReconcilePlan,
   reconcile,
@@ -50,6 +51,19 @@ const defaultAutopilotProvider = createDefaultAutopilotProvider();
  */
 export async function reconcileOnce(input: ReconcileOnceInput): Promise<ReconcileOnceResult> {
   const { cr, client, mappingStore, instanceId, now } = input;
+  // A CR of another instance, or one too malformed to look up, costs no VVP
+  // call: the core's skipped plan needs no observation.
+  if (cr.metadata?.labels?.[OWNER_LABEL] !== instanceId || essentialFieldErrors(cr).length > 0) {
+    const plan = reconcile({ cr, observed: { deployment: null, mapping: null }, instanceId, now });
+    return {
+      cr,
+      plan,
+      outcomes: [],
+      events: plan.events,
+      requeueAfterMs: plan.requeueAfterMs,
+      changed: false,
+    };
+  }
   const observed = await observe(cr, {
     client,
     mappingStore,
