@@ -1,6 +1,7 @@
 import type { ActualState, DesiredState, VvpDeploymentObject } from "../models/index.js";
-import { observedRestartNonce } from "./restart.js";
-import { latestTriggeredSavepointNonce, type VvpSavepoint } from "./savepoint.js";
+import { observedRestartAnnotation } from "./restart.js";
+import { savepointTriggered, type VvpSavepoint } from "./savepoint.js";
+import { type NonceRequest, nonceToken, provesTrigger } from "./token.js";
 
 /** The two one-shot operations. */
 export type NonceKind = "savepoint" | "restart";
@@ -26,12 +27,15 @@ export type NonceDecision =
   | { outcome: "stillBlocked"; nonce: number }
   /** A new value, but nothing may be written to VVP now: not consumed, fires later. */
   | { outcome: "waiting"; nonce: number }
-  /** A new value that VVP shows was already acted on (a crash lost the status write). */
+  /**
+   * A new value that VVP shows was already acted on for this very request
+   * (a crash lost the status write; see `provesTrigger`).
+   */
   | { outcome: "alreadyDone"; nonce: number }
   /** A new value that cannot run now: consumed, never re-triggered. */
   | { outcome: "blocked"; nonce: number; cause: NonceBlockCause; message: string }
-  /** A new value to act on now. */
-  | { outcome: "trigger"; nonce: number };
+  /** A new value to act on now; `token` goes into the VVP call (see `nonceToken`). */
+  | { outcome: "trigger"; nonce: number; token: string };
 
 /** Both nonce decisions, savepoint first (the order of one cycle). */
 export interface NonceDecisions {
@@ -50,6 +54,13 @@ export interface NonceStatus {
 /** Everything the nonce decision depends on. */
 export interface NonceInput {
   crUid: string;
+  /** The CR's `metadata.generation`, part of each trigger's token; undefined for a CR from a file. */
+  generation: number | undefined;
+  /**
+   * The generation the last status write saw (its conditions'
+   * observedGeneration), or undefined: a token older than it is not evidence.
+   */
+  writtenGeneration: number | undefined;
   savepointNonce: number | null | undefined;
   restartNonce: number | null | undefined;
   status: NonceStatus | undefined;
@@ -72,20 +83,23 @@ export function isPendingNonce(
   return value !== null && value !== undefined && value !== lastConsumed;
 }
 
-/** Decides both nonces (domain.md §3 "Nonces"): equality semantics, blocks, exactly-once evidence. */
+/**
+ * Decides both nonces (domain.md §3 "Nonces"): equality semantics, blocks,
+ * exactly-once evidence. Evidence counts only for the current request (ours):
+ * the restart-nonce template annotation, or a savepoint annotation, holding a
+ * token of the current nonce that is not older than the last status write
+ * (see `provesTrigger`).
+ */
 export function decideNonces(input: NonceInput): NonceDecisions {
   const status = input.status ?? {};
-  const savepointEvidence = isPendingNonce(input.savepointNonce, status.lastConsumedSavepointNonce)
-    ? latestTriggeredSavepointNonce(input.savepoints, input.crUid)
-    : undefined;
-  const restartEvidence = observedRestartNonce(input.deployment);
+  const restartEvidence = observedRestartAnnotation(input.deployment);
   return {
     savepoint: decideOne(
       "savepoint",
       input.savepointNonce,
       status.lastConsumedSavepointNonce,
       status.lastProcessedSavepointNonce,
-      (nonce) => savepointEvidence === nonce,
+      (request) => savepointTriggered(input.savepoints, input.crUid, request),
       input,
     ),
     restart: decideOne(
@@ -93,7 +107,7 @@ export function decideNonces(input: NonceInput): NonceDecisions {
       input.restartNonce,
       status.lastConsumedTriggerNonce,
       status.lastProcessedTriggerNonce,
-      (nonce) => restartEvidence === String(nonce),
+      (request) => provesTrigger(restartEvidence, request),
       input,
     ),
   };
@@ -104,7 +118,7 @@ function decideOne(
   value: number | null | undefined,
   lastConsumed: number | null | undefined,
   lastProcessed: number | null | undefined,
-  alreadyDone: (nonce: number) => boolean,
+  alreadyDone: (request: NonceRequest) => boolean,
   input: NonceInput,
 ): NonceDecision {
   if (value === null || value === undefined) return { outcome: "idle" };
@@ -114,7 +128,12 @@ function decideOne(
       ? { outcome: "idle" }
       : { outcome: "stillBlocked", nonce: value };
   }
-  if (alreadyDone(value)) return { outcome: "alreadyDone", nonce: value };
+  const request = {
+    nonce: value,
+    generation: input.generation,
+    writtenGeneration: input.writtenGeneration,
+  };
+  if (alreadyDone(request)) return { outcome: "alreadyDone", nonce: value };
   if (!input.mayWrite) return { outcome: "waiting", nonce: value };
   const cause = blockCause(input);
   if (cause !== undefined) {
@@ -125,7 +144,7 @@ function decideOne(
       message: blockMessage(kind, value, cause, input),
     };
   }
-  return { outcome: "trigger", nonce: value };
+  return { outcome: "trigger", nonce: value, token: nonceToken(value, input.generation) };
 }
 
 function blockCause(input: NonceInput): NonceBlockCause | undefined {

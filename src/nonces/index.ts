@@ -10,11 +10,16 @@ export {
   type NonceStatus,
   nonceMessagePrefix,
 } from "./decide.js";
-export { observedRestartNonce, type RestartPatchBody, restartPatchBody } from "./restart.js";
 export {
-  latestTriggeredSavepointNonce,
+  observedRestartAnnotation,
+  type RestartPatchBody,
+  restartPatchBody,
+} from "./restart.js";
+export {
   type SavepointCreateBody,
   savepointCreateBody,
   savepointNonceAnnotation,
+  savepointTriggered,
   type VvpSavepoint,
 } from "./savepoint.js";
+export { type NonceRequest, nonceToken, provesTrigger } from "./token.js";

@@ -7,17 +7,21 @@ export interface RestartPatchBody {
 
 /**
  * The PATCH body that restarts the job (ours: VVP has no restart endpoint;
- * changing a template annotation makes VVP start a new job).
+ * changing a template annotation makes VVP start a new job). `token` comes
+ * from `nonceToken`, so every trigger changes the template, even one whose
+ * nonce value VVP has seen before.
  */
-export function restartPatchBody(nonce: number): RestartPatchBody {
+export function restartPatchBody(token: string): RestartPatchBody {
   return {
     spec: {
-      template: { metadata: { annotations: { [RESTART_NONCE_ANNOTATION]: String(nonce) } } },
+      template: { metadata: { annotations: { [RESTART_NONCE_ANNOTATION]: token } } },
     },
   };
 }
 
-/** The restart-nonce annotation the observed deployment carries, if any. */
-export function observedRestartNonce(deployment: VvpDeploymentObject | null): string | undefined {
+/** The restart-nonce template annotation the observed deployment carries, if any. */
+export function observedRestartAnnotation(
+  deployment: VvpDeploymentObject | null,
+): string | undefined {
   return deployment?.spec?.template?.metadata?.annotations?.[RESTART_NONCE_ANNOTATION];
 }

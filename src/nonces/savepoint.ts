@@ -1,4 +1,5 @@
 import { SAVEPOINT_NONCE_ANNOTATION } from "../models/index.js";
+import { type NonceRequest, provesTrigger } from "./token.js";
 
 /** A VVP savepoint, only the fields the core reads. */
 export interface VvpSavepoint {
@@ -16,51 +17,42 @@ export interface SavepointCreateBody {
   metadata: { deploymentId: string; annotations: Record<string, string> };
 }
 
-/** The savepoint annotation value `<cr uid>/<nonce>` (ours). */
-export function savepointNonceAnnotation(crUid: string, nonce: number): string {
-  return `${crUid}/${nonce}`;
+/**
+ * The savepoint annotation value `<cr uid>/<token>` (ours), that is
+ * `<cr uid>/<nonce>/<generation>`, or `<cr uid>/<nonce>` without generation.
+ */
+export function savepointNonceAnnotation(crUid: string, token: string): string {
+  return `${crUid}/${token}`;
 }
 
 /** The savepoint create body carrying the savepoint-nonce annotation. */
 export function savepointCreateBody(
   deploymentId: string,
   crUid: string,
-  nonce: number,
+  token: string,
 ): SavepointCreateBody {
   return {
     metadata: {
       deploymentId,
-      annotations: { [SAVEPOINT_NONCE_ANNOTATION]: savepointNonceAnnotation(crUid, nonce) },
+      annotations: { [SAVEPOINT_NONCE_ANNOTATION]: savepointNonceAnnotation(crUid, token) },
     },
   };
 }
 
 /**
- * The nonce of the newest savepoint this CR triggered, or undefined.
- * Ours: only the newest one counts, so a value that comes back later
- * (1 → 2 → 1) is not mistaken for done by the savepoint of its first round.
- * Newest = greatest `createdAt`; without it, the later one in the list.
+ * Whether one of the savepoints carries this CR's annotation with a token that
+ * proves the current request was carried out (see `provesTrigger`): a crash
+ * lost the status write.
  */
-export function latestTriggeredSavepointNonce(
+export function savepointTriggered(
   savepoints: readonly VvpSavepoint[] | undefined,
   crUid: string,
-): number | undefined {
-  if (savepoints === undefined) return undefined;
+  request: NonceRequest,
+): boolean {
+  if (savepoints === undefined) return false;
   const prefix = `${crUid}/`;
-  let latest: VvpSavepoint | undefined;
-  let latestNonce: number | undefined;
-  for (const savepoint of savepoints) {
+  return savepoints.some((savepoint) => {
     const value = savepoint.metadata?.annotations?.[SAVEPOINT_NONCE_ANNOTATION];
-    if (value === undefined || !value.startsWith(prefix)) continue;
-    const nonce = Number(value.slice(prefix.length));
-    if (!Number.isInteger(nonce)) continue;
-    if (
-      latest === undefined ||
-      (savepoint.metadata?.createdAt ?? "") >= (latest.metadata?.createdAt ?? "")
-    ) {
-      latest = savepoint;
-      latestNonce = nonce;
-    }
-  }
-  return latestNonce;
+    return value?.startsWith(prefix) === true && provesTrigger(value.slice(prefix.length), request);
+  });
 }

@@ -7,8 +7,8 @@ export interface MatchOptions {
   instanceId: string;
   /** Leave `spec.state` out: state drift is judged on its own (it may be suppressed). */
   ignoreState?: boolean;
-  /** See {@link ProjectionOptions.restartNonce}. */
-  restartNonce?: number | null;
+  /** See {@link ProjectionOptions.restartAnnotation}. */
+  restartAnnotation?: string;
 }
 
 /**
@@ -24,7 +24,9 @@ export function deploymentDifferences(
   const projection = projectDeployment(cr, {
     operation: "update",
     instanceId: options.instanceId,
-    ...(options.restartNonce !== undefined ? { restartNonce: options.restartNonce } : {}),
+    ...(options.restartAnnotation !== undefined
+      ? { restartAnnotation: options.restartAnnotation }
+      : {}),
   });
   if (observed === null) return ["<deployment>"];
   const differences: string[] = [];

@@ -27,11 +27,13 @@ export interface ProjectionOptions {
   /** The operator instance, written as the owner label. */
   instanceId: string;
   /**
-   * The restart nonce the PUT body must carry in the template annotation;
-   * defaults to `status.lastProcessedTriggerNonce`. Without it every PUT would
-   * reset the annotation and restart the job again.
+   * The restart-nonce template annotation a PUT body carries (ours), so a PUT
+   * leaves VVP's template annotation as it is and does not restart the job:
+   * the token of a restart triggered in the same cycle, else the value the
+   * observed deployment holds. Absent: the body carries none. Ignored by
+   * PATCH (a merge patch keeps what it does not send) and by create.
    */
-  restartNonce?: number | null;
+  restartAnnotation?: string;
 }
 
 /** The request that projects a CR to VVP. */
@@ -45,9 +47,9 @@ export interface Projection {
  * Create: POST with `spec.deployment`, with `initFields` deep-merged first in
  * PATCH mode (`spec.deployment` wins on a shared leaf). Update: PATCH with
  * exactly the fields present in `spec.deployment`, or PUT with all of it.
- * Every body carries the operator marks; a PUT-mode body also carries the
- * restart-nonce annotation. Bodies share unchanged subtrees with the CR:
- * treat them as read-only.
+ * Every body carries the operator marks; a PUT update also carries the
+ * restart-nonce annotation given in the options. Bodies share unchanged
+ * subtrees with the CR: treat them as read-only.
  */
 export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions): Projection {
   const mode: SyncingMode = cr.spec.syncingMode;
@@ -66,12 +68,8 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
     options.instanceId,
     crIdentity(cr),
   );
-  if (mode === "PUT") {
-    const nonce =
-      options.restartNonce !== undefined
-        ? options.restartNonce
-        : cr.status?.lastProcessedTriggerNonce;
-    if (nonce !== undefined && nonce !== null) withRestartAnnotation(body, nonce);
+  if (mode === "PUT" && options.operation === "update" && options.restartAnnotation !== undefined) {
+    withRestartAnnotation(body, options.restartAnnotation);
   }
   const method: ProjectionMethod =
     options.operation === "create" ? "POST" : mode === "PUT" ? "PUT" : "PATCH";
@@ -79,13 +77,13 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
 }
 
 // Copies only the path down to the template annotations, so the CR stays untouched.
-function withRestartAnnotation(body: JsonObject, nonce: number): void {
+function withRestartAnnotation(body: JsonObject, value: string): void {
   const spec = { ...(body.spec as JsonObject | undefined) };
   const template = { ...(spec.template as JsonObject | undefined) };
   const metadata = { ...(template.metadata as JsonObject | undefined) };
   metadata.annotations = {
     ...(metadata.annotations as Record<string, string> | undefined),
-    [RESTART_NONCE_ANNOTATION]: String(nonce),
+    [RESTART_NONCE_ANNOTATION]: value,
   };
   template.metadata = metadata;
   spec.template = template;

@@ -26,6 +26,12 @@ export interface Context {
    * and the observed deployment, and observedGeneration stays unset.
    */
   generation: number | undefined;
+  /**
+   * The generation the last status write saw: the greatest observedGeneration
+   * of the status' conditions (every cycle writes it into all of them).
+   * Nonce evidence older than it was already recorded (ours).
+   */
+  writtenGeneration: number | undefined;
   crUid: string;
   deployment: VvpDeploymentObject | null;
   mapping: MappingRecord | null;
@@ -53,6 +59,7 @@ export function contextOf(input: ReconcileInput): Context {
     now: input.now,
     syncEnabled: input.syncEnabled !== false,
     generation: cr.metadata.generation,
+    writtenGeneration: writtenGenerationOf(cr.status),
     crUid: crIdentity(cr),
     deployment,
     mapping: observed.mapping,
@@ -65,4 +72,15 @@ export function contextOf(input: ReconcileInput): Context {
     deleting: cr.metadata.deletionTimestamp !== undefined,
     hasFinalizer: cr.metadata.finalizers?.includes(FINALIZER) === true,
   };
+}
+
+function writtenGenerationOf(status: VvpDeploymentStatus | undefined): number | undefined {
+  let greatest: number | undefined;
+  for (const condition of status?.conditions ?? []) {
+    const generation = condition.observedGeneration;
+    if (generation !== undefined && (greatest === undefined || generation > greatest)) {
+      greatest = generation;
+    }
+  }
+  return greatest;
 }

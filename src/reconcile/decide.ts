@@ -2,6 +2,7 @@ import { FINALIZER } from "../models/index.js";
 import {
   decideNonces,
   type NonceDecisions,
+  observedRestartAnnotation,
   restartPatchBody,
   savepointCreateBody,
 } from "../nonces/index.js";
@@ -95,6 +96,8 @@ function decideLive(ctx: Context): Decision {
   // Savepoint, then restart, then projection (domain.md §3).
   const nonces = decideNonces({
     crUid: ctx.crUid,
+    generation: ctx.generation,
+    writtenGeneration: ctx.writtenGeneration,
     savepointNonce: cr.spec.savepointNonce,
     restartNonce: cr.spec.restartNonce,
     status,
@@ -111,7 +114,7 @@ function decideLive(ctx: Context): Decision {
       vvpNamespace: ctx.vvpNamespace,
       deploymentId,
       nonce: nonces.savepoint.nonce,
-      body: savepointCreateBody(deploymentId, ctx.crUid, nonces.savepoint.nonce),
+      body: savepointCreateBody(deploymentId, ctx.crUid, nonces.savepoint.token),
     });
   }
   if (nonces.restart.outcome === "trigger") {
@@ -120,17 +123,19 @@ function decideLive(ctx: Context): Decision {
       vvpNamespace: ctx.vvpNamespace,
       deploymentId,
       nonce: nonces.restart.nonce,
-      body: restartPatchBody(nonces.restart.nonce),
+      body: restartPatchBody(nonces.restart.token),
     });
   }
 
   if (linked || consistency.kind !== "create") {
-    // The restart annotation a PUT body must carry: this cycle's restart if any.
-    const restart = nonces.restart;
-    const restartNonce =
-      restart.outcome === "trigger" || restart.outcome === "alreadyDone"
-        ? restart.nonce
-        : status.lastProcessedTriggerNonce;
+    // Ours: the restart annotation a PUT body carries, so that the PUT itself
+    // changes nothing in it: this cycle's restart token, else whatever VVP
+    // holds now (the status keeps nonce numbers, not tokens).
+    const restartAnnotation =
+      nonces.restart.outcome === "trigger"
+        ? nonces.restart.token
+        : observedRestartAnnotation(deployment);
+    const annotationOption = restartAnnotation !== undefined ? { restartAnnotation } : {};
     const method: ProjectionMethod = cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
     pendingChange =
       ctx.generation !== undefined
@@ -143,12 +148,12 @@ function decideLive(ctx: Context): Decision {
             deploymentDifferences(cr, deployment, {
               instanceId: ctx.instanceId,
               ignoreState: false,
-              restartNonce,
+              ...annotationOption,
             }).length > 0)
         : deploymentDifferences(cr, deployment, {
             instanceId: ctx.instanceId,
             ignoreState: true,
-            restartNonce,
+            ...annotationOption,
           }).length > 0;
     if (!linked || !ctx.syncEnabled) {
       projection = { kind: "none", pending: pendingChange };
@@ -165,7 +170,7 @@ function decideLive(ctx: Context): Decision {
         const body = projectDeployment(cr, {
           operation: "update",
           instanceId: ctx.instanceId,
-          restartNonce,
+          ...annotationOption,
         }).body;
         actions.push(
           method === "PUT"
@@ -188,6 +193,8 @@ function decideDeletion(ctx: Context): Decision {
   const consistency = decideConsistency(ctx);
   const nonces = decideNonces({
     crUid: ctx.crUid,
+    generation: ctx.generation,
+    writtenGeneration: ctx.writtenGeneration,
     savepointNonce: ctx.cr.spec.savepointNonce,
     restartNonce: ctx.cr.spec.restartNonce,
     status: ctx.status,

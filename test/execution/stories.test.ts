@@ -168,8 +168,10 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
       .savepoints()
       .filter((savepoint) => savepoint.metadata.deploymentId === id);
     expect(mine).toHaveLength(1);
+    // `<cr uid>/<nonce>/<generation>` (ours).
+    const { uid, generation } = world.cr("my-deployment").metadata;
     expect(mine[0]?.metadata.annotations[SAVEPOINT_NONCE_ANNOTATION]).toBe(
-      `${world.cr("my-deployment").metadata.uid}/7`,
+      `${uid}/7/${generation}`,
     );
     expect(world.cr("my-deployment").status).toMatchObject({
       lastProcessedSavepointNonce: 7,
@@ -204,7 +206,10 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     world.simulator.advance(TRANSITION_MS);
     await world.reconcile("my-deployment");
     const deployment = world.simulator.deployment(id);
-    expect(deployment?.spec.template.metadata?.annotations?.[RESTART_NONCE_ANNOTATION]).toBe("0");
+    // `<nonce>/<generation>` (ours).
+    expect(deployment?.spec.template.metadata?.annotations?.[RESTART_NONCE_ANNOTATION]).toBe(
+      `0/${world.cr("my-deployment").metadata.generation}`,
+    );
     expect(deployment?.status.running?.jobId).not.toBe(jobBefore);
     world.simulator.clearRequests();
     await world.reconcile("my-deployment");

@@ -105,27 +105,59 @@ describe("projectDeployment: PUT body", () => {
     expect(body).toEqual({ ...cr.spec.deployment, metadata: MARKED_METADATA });
   });
 
-  it("carries the restart-nonce annotation from lastProcessedTriggerNonce", () => {
-    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 7 } });
-    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
-    expect(body.spec?.template?.metadata?.annotations).toEqual({
-      "ververica.platform/restart-nonce": "7",
-    });
-  });
-
-  it("carries this cycle's restart nonce when given, even 0", () => {
-    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 7 } });
+  it("carries the restart-nonce annotation it is given, as it is", () => {
+    const cr = buildCr("PUT");
     const { body } = projectDeployment(cr, {
       operation: "update",
       instanceId: INSTANCE,
-      restartNonce: 0,
+      restartAnnotation: "0/3",
     });
-    expect(body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"]).toBe(
-      "0",
-    );
+    expect(body.spec?.template?.metadata?.annotations).toEqual({
+      "ververica.platform/restart-nonce": "0/3",
+    });
   });
 
-  it("has no restart annotation when no restart was ever processed", () => {
+  // Ours: the status keeps nonce numbers, while VVP holds a token; the caller
+  // passes the annotation to keep (a restart of this cycle, or VVP's value).
+  it("never carries the restart-nonce annotation from lastProcessedTriggerNonce, only the one it is given", () => {
+    const cr = buildCr("PUT", { status: { lastProcessedTriggerNonce: 7 } });
+    const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
+    expect(body.spec?.template?.metadata).toEqual({});
+  });
+
+  it("keeps the CR's own template annotations next to the restart annotation", () => {
+    const cr = buildCr("PUT");
+    cr.spec.deployment.spec.template.metadata = { annotations: { team: "data" } };
+    const { body } = projectDeployment(cr, {
+      operation: "update",
+      instanceId: INSTANCE,
+      restartAnnotation: "2/5",
+    });
+    expect(body.spec?.template?.metadata?.annotations).toEqual({
+      team: "data",
+      "ververica.platform/restart-nonce": "2/5",
+    });
+    expect(cr.spec.deployment.spec.template.metadata).toEqual({ annotations: { team: "data" } });
+  });
+
+  it("PATCH and create bodies never carry the restart annotation", () => {
+    for (const [mode, operation] of [
+      ["PATCH", "update"],
+      ["PATCH", "create"],
+      ["PUT", "create"],
+    ] as const) {
+      const { body } = projectDeployment(buildCr(mode), {
+        operation,
+        instanceId: INSTANCE,
+        restartAnnotation: "1/2",
+      });
+      expect(
+        body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"],
+      ).toBeUndefined();
+    }
+  });
+
+  it("has no restart annotation when none is given", () => {
     const { body } = projectDeployment(buildCr("PUT"), {
       operation: "update",
       instanceId: INSTANCE,
@@ -202,5 +234,16 @@ describe("deploymentMatches", () => {
       deploymentDifferences(cr, deploymentFor(cr, { crUid: null }), { instanceId: INSTANCE }),
     ).toEqual(["metadata.annotations[ververica.platform/cr-uid]"]);
     expect(deploymentMatches(cr, null, { instanceId: INSTANCE })).toBe(false);
+  });
+
+  it("a PUT CR matches when given the restart annotation VVP holds, and differs on another one", () => {
+    const cr = buildCr("PUT");
+    const deployment = deploymentFor(cr, { restartNonce: "3/6" });
+    expect(
+      deploymentMatches(cr, deployment, { instanceId: INSTANCE, restartAnnotation: "3/6" }),
+    ).toBe(true);
+    expect(
+      deploymentDifferences(cr, deployment, { instanceId: INSTANCE, restartAnnotation: "4/7" }),
+    ).toEqual(["spec.template.metadata.annotations[ververica.platform/restart-nonce]"]);
   });
 });

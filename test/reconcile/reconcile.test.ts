@@ -276,7 +276,8 @@ describe("nonces in the cycle", () => {
       body: {
         metadata: {
           deploymentId: DEPLOYMENT_ID,
-          annotations: { "ververica.platform/savepoint-nonce": `${UID}/3` },
+          // <cr uid>/<nonce>/<generation> (ours).
+          annotations: { "ververica.platform/savepoint-nonce": `${UID}/3/2` },
         },
       },
     });
@@ -284,7 +285,7 @@ describe("nonces in the cycle", () => {
       nonce: 5,
       body: {
         spec: {
-          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5" } } },
+          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5/2" } } },
         },
       },
     });
@@ -292,7 +293,7 @@ describe("nonces in the cycle", () => {
     const put = plan.actions[2] as Extract<PlanAction, { type: "PutDeployment" }>;
     expect(
       put.body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"],
-    ).toBe("5");
+    ).toBe("5/2");
     expect(plan.status).toMatchObject({
       lastProcessedSavepointNonce: 3,
       lastConsumedSavepointNonce: 3,
@@ -377,7 +378,7 @@ describe("nonces in the cycle", () => {
     const evidence = {
       metadata: {
         deploymentId: DEPLOYMENT_ID,
-        annotations: { "ververica.platform/savepoint-nonce": `${UID}/4` },
+        annotations: { "ververica.platform/savepoint-nonce": `${UID}/4/2` },
       },
     };
     const plan = reconcile(inputFor({ ...world, savepoints: [evidence] }));

@@ -1,7 +1,7 @@
-// Behaviour that contradicts a seed sentence today. Each test is what the seed
-// asks for and fails against the current implementation; the block is
-// skipped so CI stays green until the lead fixes src/. Remove `.skip` from a
-// block once its fix lands: the test then guards the rule like any other.
+// Behaviour that contradicted a seed sentence. Each test is what the seed
+// asks for; a skipped block still fails against the current implementation
+// and stays skipped so CI stays green until the lead fixes src/. A block whose
+// fix landed runs unskipped and guards the rule like any other.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { reconcile } from "../../src/reconcile/index.js";
@@ -34,14 +34,16 @@ function edit(world: World, facts: NonceKindFacts, value: number | null): World 
   return editSpec(world, (cr) => setNonce(cr, facts, value));
 }
 
-// Bug 1. Seed: "The operator uses equality comparison — any value change
-// (including decrements) triggers the operation." A value processed earlier,
-// then a different value that was blocked, then the earlier value again is a
-// change (it differs from the last value), yet the core takes VVP's evidence
-// of the earlier round (the restart-nonce template annotation, or the newest
-// savepoint's `<uid>/<nonce>` annotation) as proof that this new request was
-// already carried out: outcome "alreadyDone", nothing sent.
-describe.skip("known failure: a value seen before a block is mistaken for already done", () => {
+// Bug 1, fixed. Seed: "The operator uses equality comparison — any value
+// change (including decrements) triggers the operation." A value processed
+// earlier, then a different value that was blocked, then the earlier value
+// again is a change. The core used to take VVP's evidence of the earlier round
+// (the restart-nonce template annotation, or the savepoint's `<uid>/<nonce>`
+// annotation) as proof that the new request was already carried out. Each
+// trigger now carries a token with the CR's generation (ours, see
+// src/nonces/token.ts). Kept here, unskipped, because the traceability table
+// points at this file.
+describe("fixed: a value seen before a block is a new request", () => {
   it.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     "seed: %s 1 → 2 (blocked) → 1 triggers the operation again (equality comparison)",
     (_field, facts) => {
