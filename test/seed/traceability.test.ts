@@ -1,8 +1,7 @@
 // The seed (vvpdeployment-cr-reference) and domain.md §3/§4/§5, rule by rule,
 // with the tests that fail when the rule breaks. Each row names a test file
 // and a literal part of a test's name in it; this suite fails when a guard is
-// renamed or removed, so the table cannot silently rot. Rules whose behaviour
-// contradicts the seed today point at known-failures.test.ts (skipped).
+// renamed or removed, so the table cannot silently rot.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
@@ -112,11 +111,6 @@ const SEED: readonly Row[] = [
     "PUT mode always sends the PUT on a new generation",
   ],
   [
-    "PUT: omitted fields reset without metadata.generation (BUG 3)",
-    "test/seed/known-failures.test.ts",
-    "also for a CR read from a file",
-  ],
-  [
     "PUT: requires additional mandatory fields",
     "test/validation/validate.test.ts",
     "removing %s in PUT mode reports exactly that field",
@@ -198,8 +192,8 @@ const SEED: readonly Row[] = [
     "change triggers exactly once while the job runs (property)",
   ],
   [
-    "equality comparison after a blocked value (BUG 1)",
-    "test/seed/known-failures.test.ts",
+    "equality comparison after a blocked value",
+    "test/seed/nonce-corner-cases.test.ts",
     "(blocked) → 1 triggers the operation again (equality comparison)",
   ],
   [
@@ -208,9 +202,9 @@ const SEED: readonly Row[] = [
     "0 triggers on a CR that never processed a nonce",
   ],
   [
-    "0 triggers on a fresh CR (BUG 2, needs a decision)",
-    "test/seed/known-failures.test.ts",
-    "0 triggers the operation on a fresh CR once its job runs",
+    "0 on a fresh CR: processed on the create cycle, blocked while no job runs (decision)",
+    "test/seed/nonce-corner-cases.test.ts",
+    "0 on a fresh CR is processed on the create cycle: blocked and consumed, not run later",
   ],
   ["set to null to disable", "test/seed/nonces.test.ts", "null disables the operation"],
   [
