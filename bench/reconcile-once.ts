@@ -27,6 +27,8 @@ export async function benchReconcileOnce(): Promise<BenchResult> {
     const parsed = parseVvpDeployment(text);
     if (!parsed.ok) throw new Error("the PUT example does not parse");
     const now = simulator.now();
+    const cycle = (cr: VvpDeployment) =>
+      reconcileOnce({ cr, client, mappingStore, instanceId: "my-operator", now });
     let crs: VvpDeployment[] = [];
     for (let index = 0; index < CRS; index += 1) {
       const cr = structuredClone(parsed.value);
@@ -35,16 +37,7 @@ export async function benchReconcileOnce(): Promise<BenchResult> {
       cr.metadata.generation = 1;
       cr.spec.deployment.metadata.name = `bench-${index}`;
       // Two cycles bring each CR to the steady state: create, then settle.
-      for (let cycle = 0; cycle < 2; cycle += 1) {
-        const result = await reconcileOnce({
-          cr,
-          client,
-          mappingStore,
-          instanceId: "my-operator",
-          now,
-        });
-        Object.assign(cr, result.cr);
-      }
+      for (let round = 0; round < 2; round += 1) Object.assign(cr, (await cycle(cr)).cr);
       crs.push(cr);
     }
     crs = crs.map((cr) => structuredClone(cr));
@@ -52,13 +45,7 @@ export async function benchReconcileOnce(): Promise<BenchResult> {
 
     const steady = async () => {
       for (const cr of crs) {
-        const result = await reconcileOnce({
-          cr,
-          client,
-          mappingStore,
-          instanceId: "my-operator",
-          now,
-        });
+        const result = await cycle(cr);
         if (result.changed) throw new Error(`${cr.metadata.name} is not in the steady state`);
       }
     };
