@@ -83,9 +83,10 @@ async function scene(title: string, change: () => void, cycles = 1, advanceMs = 
     if (cycle > 0) simulator.advance(advanceMs);
     events.push(...(await reconcileAll()));
   }
-  const calls = simulator.requests.map(
-    (entry) => `${entry.method} ${entry.path} → ${entry.status}`,
-  );
+  const calls = simulator.requests.map((entry) => {
+    const query = new URLSearchParams(entry.query ?? {}).toString();
+    return `${entry.method} ${entry.path}${query === "" ? "" : `?${query}`} → ${entry.status}`;
+  });
   console.log(`VVP calls (${calls.length}):`);
   for (const call of calls) console.log(`  ${call}`);
   if (events.length > 0) console.log("Events:");
