@@ -64,10 +64,10 @@ const PART_SEPARATOR = " | ";
 
 /** Turns a decision and what happened to its actions into status, events and requeue. */
 export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
-  const { ctx } = decision;
-  const previous = ctx.status.conditions;
+  const { context } = decision;
+  const previous = context.status.conditions;
   const events: PlanEvent[] = [];
-  const status: VvpDeploymentStatus = { ...ctx.status };
+  const status: VvpDeploymentStatus = { ...context.status };
   let failed = false;
   let failing: SubConditionType | undefined;
   let acted = false;
@@ -82,7 +82,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   }
 
   // Consistent, and what the mapping tells about deploymentId.
-  let deploymentId = ctx.status.deploymentId;
+  let deploymentId = context.status.deploymentId;
   let created: VvpDeploymentObject | undefined;
   let consistent: ConditionState;
   let createRejected = false;
@@ -90,27 +90,27 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   switch (consistency.kind) {
     case "intact":
       deploymentId = consistency.deploymentId;
-      consistent = recordIntact(ctx);
+      consistent = recordIntact(context);
       break;
     case "adopt": {
       if (decision.deletion !== undefined) {
-        consistent = falseState(consistency, ctx);
+        consistent = falseState(consistency, context);
         break;
       }
       const saved = effect("SaveMapping");
       if (saved.result === "succeeded") {
         deploymentId = consistency.deploymentId;
-        consistent = recordIntact(ctx);
+        consistent = recordIntact(context);
         events.push({
           type: "Normal",
           reason: "DeploymentAdopted",
-          message: `Adopted VVP deployment ${ctx.deploymentName} (${consistency.deploymentId}) in namespace ${ctx.vvpNamespace}, created by this resource earlier`,
+          message: `Adopted VVP deployment ${context.deploymentName} (${consistency.deploymentId}) in namespace ${context.vvpNamespace}, created by this resource earlier`,
         });
       } else {
         consistent = {
           status: "Unknown",
           reason: "Creating",
-          message: `Adopting VVP deployment ${ctx.deploymentName} created by this resource earlier; the mapping record is not saved yet${saved.result === "failed" ? ` (${describeError(saved.error)})` : ""}`,
+          message: `Adopting VVP deployment ${context.deploymentName} created by this resource earlier; the mapping record is not saved yet${saved.result === "failed" ? ` (${describeError(saved.error)})` : ""}`,
         };
       }
       break;
@@ -132,11 +132,11 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
         created = outcome.deployment;
         const id = created?.metadata?.id;
         if (id !== undefined) deploymentId = id;
-        consistent = recordIntact(ctx);
+        consistent = recordIntact(context);
         events.push({
           type: "Normal",
           reason: "DeploymentCreated",
-          message: `Created VVP deployment ${ctx.deploymentName} in namespace ${ctx.vvpNamespace} (${ctx.cr.spec.syncingMode} mode)`,
+          message: `Created VVP deployment ${context.deploymentName} in namespace ${context.vvpNamespace} (${context.cr.spec.syncingMode} mode)`,
         });
       } else if (outcome.result === "failed") {
         createRejected = isDefinitive(outcome.error);
@@ -145,8 +145,8 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
           status: "False",
           reason: "AppManagerCreateFailed",
           message: createRejected
-            ? `VVP refused to create deployment ${ctx.deploymentName} (${describeError(outcome.error)}). The create is retried when the spec changes.`
-            : `Creating VVP deployment ${ctx.deploymentName} failed (${describeError(outcome.error)}); retrying with backoff.`,
+            ? `VVP refused to create deployment ${context.deploymentName} (${describeError(outcome.error)}). The create is retried when the spec changes.`
+            : `Creating VVP deployment ${context.deploymentName} failed (${describeError(outcome.error)}); retrying with backoff.`,
         };
       } else {
         consistent = {
@@ -158,10 +158,10 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
       break;
     }
     case "createRejected":
-      consistent = previousState(previous, "Consistent") ?? falseState(consistency, ctx);
+      consistent = previousState(previous, "Consistent") ?? falseState(consistency, context);
       break;
     default:
-      consistent = falseState(consistency, ctx);
+      consistent = falseState(consistency, context);
   }
 
   // SpecAligned and observedGeneration.
@@ -177,7 +177,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
       specAligned = {
         status: "True",
         reason: "ConfigUpdated",
-        message: `Created the VVP deployment with POST (${ctx.cr.spec.syncingMode} mode)`,
+        message: `Created the VVP deployment with POST (${context.cr.spec.syncingMode} mode)`,
       };
     } else {
       specAligned = notProjected(outcome, "POST");
@@ -188,14 +188,14 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     const outcome = effect(projection.method === "PUT" ? "PutDeployment" : "PatchDeployment");
     if (outcome.result === "succeeded") {
       projected = true;
-      const from = ctx.deployment?.spec?.state;
-      const to = ctx.crState;
+      const from = context.deployment?.spec?.state;
+      const to = context.crState;
       const change =
         from !== undefined && to !== undefined && from !== to ? ` (${from} → ${to})` : "";
       const message =
         projection.purpose === "StateDrift"
           ? `Re-projected the desired state with ${projection.method} after VVP drifted${change}`
-          : `Projected the spec to VVP with ${projection.method} (${ctx.cr.spec.syncingMode} mode)${change}`;
+          : `Projected the spec to VVP with ${projection.method} (${context.cr.spec.syncingMode} mode)${change}`;
       specAligned = { status: "True", reason: "ConfigUpdated", message };
       projectionEvents.push({ type: "Normal", reason: "SpecProjected", message });
     } else {
@@ -206,9 +206,9 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     specAligned = {
       status: "False",
       reason: "StateProjectionSuppressedAutopilot",
-      message: `VVP's state ${ctx.deployment?.spec?.state ?? "unset"} differs from the desired ${ctx.crState ?? "unset"}, but an Autopilot scaling operation is in progress; re-projection resumes when it completes`,
+      message: `VVP's state ${context.deployment?.spec?.state ?? "unset"} differs from the desired ${context.crState ?? "unset"}, but an Autopilot scaling operation is in progress; re-projection resumes when it completes`,
     };
-  } else if (!ctx.syncEnabled) {
+  } else if (!context.syncEnabled) {
     specAligned = SYNC_DISABLED;
   } else if (consistency.kind === "createRejected") {
     specAligned = previousState(previous, "SpecAligned") ?? {
@@ -230,8 +230,8 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     // Keep a True condition as it is: the steady state must not rewrite status.
     specAligned = before !== undefined && before.status === "True" ? before : SPEC_UNCHANGED;
   }
-  if (ctx.generation !== undefined && decision.deletion === undefined) {
-    if (!decision.pendingChange || projected) status.observedGeneration = ctx.generation;
+  if (context.generation !== undefined && decision.deletion === undefined) {
+    if (!decision.pendingChange || projected) status.observedGeneration = context.generation;
   }
 
   // Nonces: savepoint first, then restart.
@@ -256,7 +256,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
         const why =
           decision.deletion !== undefined
             ? "the CR is being deleted"
-            : !ctx.syncEnabled
+            : !context.syncEnabled
               ? "sync is disabled"
               : "the mapping between the CR and VVP is not intact";
         parts.push({ kind, message: `${prefix} waits: ${why}. It is not consumed.` });
@@ -282,12 +282,12 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
               ? {
                   type: "Normal",
                   reason: "SavepointTriggered",
-                  message: `Triggered a savepoint of VVP deployment ${ctx.deploymentName} for savepointNonce ${nonce.nonce}`,
+                  message: `Triggered a savepoint of VVP deployment ${context.deploymentName} for savepointNonce ${nonce.nonce}`,
                 }
               : {
                   type: "Normal",
                   reason: "RestartTriggered",
-                  message: `Restarted the job of VVP deployment ${ctx.deploymentName} for restartNonce ${nonce.nonce}`,
+                  message: `Restarted the job of VVP deployment ${context.deploymentName} for restartNonce ${nonce.nonce}`,
                 },
           );
         } else if (outcome.result === "failed" && isDefinitive(outcome.error)) {
@@ -331,7 +331,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   let deletionBlocked: ConditionState | undefined;
   if (deletion !== undefined) {
     deletionBlocked = deletionBlockedState(
-      deletion.blocked ? ctx.deployment?.status?.state : undefined,
+      deletion.blocked ? context.deployment?.status?.state : undefined,
     );
     if (deletion.waitsForSync) {
       deletionBlocked = {
@@ -349,14 +349,14 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
             type: "Normal",
             reason: "DeploymentCancelled",
             message: deletion.blocked
-              ? `Sent the desired state ${state} to VVP deployment ${ctx.deploymentName}; the deletion proceeds once it is no longer active`
-              : `Cancelled VVP deployment ${ctx.deploymentName} before deleting it`,
+              ? `Sent the desired state ${state} to VVP deployment ${context.deploymentName}; the deletion proceeds once it is no longer active`
+              : `Cancelled VVP deployment ${context.deploymentName} before deleting it`,
           });
         } else if (action.type === "DeleteDeployment") {
           events.push({
             type: "Normal",
             reason: "DeploymentDeleted",
-            message: `Deleted VVP deployment ${ctx.deploymentName} in namespace ${ctx.vvpNamespace}`,
+            message: `Deleted VVP deployment ${context.deploymentName} in namespace ${context.vvpNamespace}`,
           });
         }
       } else if (outcome.result === "failed") {
@@ -374,8 +374,8 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     SpecAligned: specAligned,
     NonceAligned: nonceAligned,
     ParallelismAligned: parallelismAlignedState(
-      ctx.cr.spec.deployment.spec.template.spec.parallelism,
-      ctx.autopilot,
+      context.cr.spec.deployment.spec.template.spec.parallelism,
+      context.autopilot,
     ),
     ...(deletionBlocked !== undefined ? { DeletionBlocked: deletionBlocked } : {}),
   };
@@ -389,41 +389,41 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   }
 
   assign(status, "deploymentId", deploymentId);
-  status.syncEnabled = ctx.syncEnabled;
+  status.syncEnabled = context.syncEnabled;
   assign(
     status,
     "observedSpecState",
-    ctx.crState ??
+    context.crState ??
       created?.spec?.state ??
-      ctx.deployment?.spec?.state ??
-      ctx.status.observedSpecState,
+      context.deployment?.spec?.state ??
+      context.status.observedSpecState,
   );
   assign(
     status,
     "actualState",
-    created !== undefined ? created.status?.state : ctx.deployment?.status?.state,
+    created !== undefined ? created.status?.state : context.deployment?.status?.state,
   );
-  status.vvpNamespace = ctx.vvpNamespace;
-  status.instanceId = ctx.instanceId;
+  status.vvpNamespace = context.vvpNamespace;
+  status.instanceId = context.instanceId;
   const conditions = computeConditions(previous, states, {
-    now: ctx.now,
-    generation: ctx.generation,
+    now: context.now,
+    generation: context.generation,
   });
   status.conditions = conditions;
-  const written = inCanonicalOrder(status, ctx.status);
+  const written = inCanonicalOrder(status, context.status);
 
   let requeueAfterMs: number;
   if (failed) {
     requeueAfterMs =
       failing === undefined
         ? BACKOFF_BASE_MS
-        : backoffMs(ctx.now, findCondition(conditions, failing)?.lastTransitionTime);
+        : backoffMs(context.now, findCondition(conditions, failing)?.lastTransitionTime);
   } else if (createRejected || consistency.kind === "createRejected") {
     requeueAfterMs = REQUEUE_LONG_MS;
   } else if (
     acted ||
     deletion?.blocked === true ||
-    ctx.deployment?.status?.state === "TRANSITIONING" ||
+    context.deployment?.status?.state === "TRANSITIONING" ||
     projection.kind === "suppressed"
   ) {
     requeueAfterMs = REQUEUE_SHORT_MS;
@@ -515,9 +515,9 @@ function notProjected(effect: Effect, method: string): ConditionState {
       };
 }
 
-function falseState(consistency: Consistency, ctx: Context): ConditionState {
-  const name = ctx.deploymentName;
-  const ns = ctx.vvpNamespace;
+function falseState(consistency: Consistency, context: Context): ConditionState {
+  const name = context.deploymentName;
+  const ns = context.vvpNamespace;
   let reason: ConditionReason;
   let message: string;
   switch (consistency.kind) {
@@ -531,7 +531,7 @@ function falseState(consistency: Consistency, ctx: Context): ConditionState {
       break;
     case "resourceDeleted":
       reason = "ResourceDeleted";
-      message = `Both the mapping record and VVP deployment ${consistency.deploymentId} are gone; the CR is orphaned. Delete it with kubectl delete vvpdeployment ${ctx.cr.metadata.name} --force and recreate it if needed.`;
+      message = `Both the mapping record and VVP deployment ${consistency.deploymentId} are gone; the CR is orphaned. Delete it with kubectl delete vvpdeployment ${context.cr.metadata.name} --force and recreate it if needed.`;
       break;
     case "foreign":
       reason = "AppManagerCreateFailed";
@@ -543,7 +543,7 @@ function falseState(consistency: Consistency, ctx: Context): ConditionState {
       break;
     default:
       // During deletion an unrecorded deployment carrying our cr-uid is simply ours.
-      return recordIntact(ctx);
+      return recordIntact(context);
   }
   return { status: "False", reason, message };
 }

@@ -38,7 +38,7 @@ export interface DeletionDecision {
 
 /** Everything decided in one cycle; `compose` turns it into status, events and requeue. */
 export interface Decision {
-  ctx: Context;
+  context: Context;
   consistency: Consistency;
   nonces: NonceDecisions;
   projection: ProjectionDecision;
@@ -49,28 +49,28 @@ export interface Decision {
 }
 
 /** Decides the actions of one cycle for an owned, structurally sound CR. */
-export function decide(ctx: Context): Decision {
-  return ctx.deleting ? decideDeletion(ctx) : decideLive(ctx);
+export function decide(context: Context): Decision {
+  return context.deleting ? decideDeletion(context) : decideLive(context);
 }
 
-function decideLive(ctx: Context): Decision {
-  const { cr, status, deployment } = ctx;
+function decideLive(context: Context): Decision {
+  const { cr, status, deployment } = context;
   const actions: PlanAction[] = [];
   // Domain.md §3: the finalizer comes before anything exists in VVP.
-  if (!ctx.hasFinalizer) actions.push({ type: "AddFinalizer", finalizer: FINALIZER });
+  if (!context.hasFinalizer) actions.push({ type: "AddFinalizer", finalizer: FINALIZER });
 
-  const consistency = decideConsistency(ctx);
+  const consistency = decideConsistency(context);
   const linked = isLinked(consistency);
-  const mayWrite = ctx.syncEnabled && (linked || consistency.kind === "create");
+  const mayWrite = context.syncEnabled && (linked || consistency.kind === "create");
 
   if (consistency.kind === "adopt") {
     actions.push({
       type: "SaveMapping",
-      crUid: ctx.crUid,
+      crUid: context.crUid,
       record: {
         deploymentId: consistency.deploymentId,
-        vvpNamespace: ctx.vvpNamespace,
-        instanceId: ctx.instanceId,
+        vvpNamespace: context.vvpNamespace,
+        instanceId: context.instanceId,
       },
     });
   }
@@ -79,13 +79,17 @@ function decideLive(ctx: Context): Decision {
   let pendingChange: boolean;
   if (consistency.kind === "create") {
     pendingChange = true;
-    projection = ctx.syncEnabled ? { kind: "create" } : { kind: "none", pending: true };
-    if (ctx.syncEnabled) {
+    projection = context.syncEnabled ? { kind: "create" } : { kind: "none", pending: true };
+    if (context.syncEnabled) {
       actions.push({
         type: "CreateDeployment",
-        vvpNamespace: ctx.vvpNamespace,
-        body: projectDeployment(cr, { operation: "create", instanceId: ctx.instanceId }).body,
-        mapping: { crUid: ctx.crUid, vvpNamespace: ctx.vvpNamespace, instanceId: ctx.instanceId },
+        vvpNamespace: context.vvpNamespace,
+        body: projectDeployment(cr, { operation: "create", instanceId: context.instanceId }).body,
+        mapping: {
+          crUid: context.crUid,
+          vvpNamespace: context.vvpNamespace,
+          instanceId: context.instanceId,
+        },
       });
     }
   } else {
@@ -95,32 +99,32 @@ function decideLive(ctx: Context): Decision {
 
   // Savepoint, then restart, then projection (domain.md §3).
   const nonces = decideNonces({
-    crUid: ctx.crUid,
-    generation: ctx.generation,
-    writtenGeneration: ctx.writtenGeneration,
+    crUid: context.crUid,
+    generation: context.generation,
+    writtenGeneration: context.writtenGeneration,
     savepointNonce: cr.spec.savepointNonce,
     restartNonce: cr.spec.restartNonce,
     status,
     deployment,
-    desiredState: ctx.desiredState,
-    scalingInProgress: ctx.autopilot.scalingInProgress,
-    savepoints: ctx.savepoints,
+    desiredState: context.desiredState,
+    scalingInProgress: context.autopilot.scalingInProgress,
+    savepoints: context.savepoints,
     mayWrite,
   });
   const deploymentId = linked ? (consistency as { deploymentId: string }).deploymentId : "";
   if (nonces.savepoint.outcome === "trigger") {
     actions.push({
       type: "TriggerSavepoint",
-      vvpNamespace: ctx.vvpNamespace,
+      vvpNamespace: context.vvpNamespace,
       deploymentId,
       nonce: nonces.savepoint.nonce,
-      body: savepointCreateBody(deploymentId, ctx.crUid, nonces.savepoint.token),
+      body: savepointCreateBody(deploymentId, context.crUid, nonces.savepoint.token),
     });
   }
   if (nonces.restart.outcome === "trigger") {
     actions.push({
       type: "RestartJob",
-      vvpNamespace: ctx.vvpNamespace,
+      vvpNamespace: context.vvpNamespace,
       deploymentId,
       nonce: nonces.restart.nonce,
       body: restartPatchBody(nonces.restart.token),
@@ -138,46 +142,46 @@ function decideLive(ctx: Context): Decision {
     const annotationOption = restartAnnotation !== undefined ? { restartAnnotation } : {};
     const method: ProjectionMethod = cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
     pendingChange =
-      ctx.generation !== undefined
-        ? ctx.generation !== status.observedGeneration &&
+      context.generation !== undefined
+        ? context.generation !== status.observedGeneration &&
           // Ours: a new generation whose PATCH body VVP already holds (a nonce
           // edit, say) needs no PATCH, which would only bump resourceVersion.
           // PUT is always sent: a removed field is a change a subset check
           // cannot see, and PUT must reset it.
           (method === "PUT" ||
             deploymentDifferences(cr, deployment, {
-              instanceId: ctx.instanceId,
+              instanceId: context.instanceId,
               ignoreState: false,
               ...annotationOption,
             }).length > 0)
         : deploymentDifferences(cr, deployment, {
-            instanceId: ctx.instanceId,
+            instanceId: context.instanceId,
             ignoreState: true,
             ...annotationOption,
           }).length > 0;
-    if (!linked || !ctx.syncEnabled) {
+    if (!linked || !context.syncEnabled) {
       projection = { kind: "none", pending: pendingChange };
     } else {
-      const drift = ctx.crState !== undefined && deployment?.spec?.state !== ctx.crState;
+      const drift = context.crState !== undefined && deployment?.spec?.state !== context.crState;
       if (pendingChange) projection = { kind: "project", purpose: "Projection", method };
       else if (drift) {
         // Domain.md §3: Autopilot's scaling run moves the state on purpose.
-        projection = ctx.autopilot.scalingInProgress
+        projection = context.autopilot.scalingInProgress
           ? { kind: "suppressed" }
           : { kind: "project", purpose: "StateDrift", method };
       }
       if (projection.kind === "project") {
         const body = projectDeployment(cr, {
           operation: "update",
-          instanceId: ctx.instanceId,
+          instanceId: context.instanceId,
           ...annotationOption,
         }).body;
         actions.push(
           method === "PUT"
-            ? { type: "PutDeployment", vvpNamespace: ctx.vvpNamespace, deploymentId, body }
+            ? { type: "PutDeployment", vvpNamespace: context.vvpNamespace, deploymentId, body }
             : {
                 type: "PatchDeployment",
-                vvpNamespace: ctx.vvpNamespace,
+                vvpNamespace: context.vvpNamespace,
                 deploymentId,
                 body,
                 purpose: projection.purpose,
@@ -186,36 +190,36 @@ function decideLive(ctx: Context): Decision {
       }
     }
   }
-  return { ctx, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
+  return { context, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
 }
 
-function decideDeletion(ctx: Context): Decision {
-  const consistency = decideConsistency(ctx);
+function decideDeletion(context: Context): Decision {
+  const consistency = decideConsistency(context);
   const nonces = decideNonces({
-    crUid: ctx.crUid,
-    generation: ctx.generation,
-    writtenGeneration: ctx.writtenGeneration,
-    savepointNonce: ctx.cr.spec.savepointNonce,
-    restartNonce: ctx.cr.spec.restartNonce,
-    status: ctx.status,
-    deployment: ctx.deployment,
-    desiredState: ctx.desiredState,
-    scalingInProgress: ctx.autopilot.scalingInProgress,
+    crUid: context.crUid,
+    generation: context.generation,
+    writtenGeneration: context.writtenGeneration,
+    savepointNonce: context.cr.spec.savepointNonce,
+    restartNonce: context.cr.spec.restartNonce,
+    status: context.status,
+    deployment: context.deployment,
+    desiredState: context.desiredState,
+    scalingInProgress: context.autopilot.scalingInProgress,
     savepoints: undefined,
     mayWrite: false,
   });
   const base = {
-    ctx,
+    context,
     consistency,
     nonces,
     projection: { kind: "none", pending: false } as const,
     pendingChange: false,
   };
   const actions: PlanAction[] = [];
-  if (!ctx.hasFinalizer) {
+  if (!context.hasFinalizer) {
     return { ...base, deletion: { ours: false, blocked: false, waitsForSync: false }, actions };
   }
-  const { deployment, mapping } = ctx;
+  const { deployment, mapping } = context;
   const ours =
     deployment !== null &&
     (consistency.kind === "intact" ||
@@ -223,14 +227,14 @@ function decideDeletion(ctx: Context): Decision {
       consistency.kind === "dbRecordMissing");
   const actual = deployment?.status?.state;
   const blocked = ours && (actual === "RUNNING" || actual === "TRANSITIONING");
-  const waitsForSync = ours && !blocked && !ctx.syncEnabled;
+  const waitsForSync = ours && !blocked && !context.syncEnabled;
   // Ours: the seed tells the author to set CANCELLED to unblock a deletion; a
   // terminating CR's spec can still change, so its desired state (not the
   // rest of the spec) is still sent, or the deletion could never proceed.
-  const desired = ctx.crState;
+  const desired = context.crState;
   if (
     blocked &&
-    ctx.syncEnabled &&
+    context.syncEnabled &&
     deployment !== null &&
     desired !== undefined &&
     desired !== "RUNNING" &&
@@ -238,7 +242,7 @@ function decideDeletion(ctx: Context): Decision {
   ) {
     actions.push({
       type: "PatchDeployment",
-      vvpNamespace: ctx.vvpNamespace,
+      vvpNamespace: context.vvpNamespace,
       deploymentId: mapping?.deploymentId ?? deployment.metadata?.id ?? "",
       body: { spec: { state: desired } },
       purpose: "Cancel",
@@ -250,16 +254,16 @@ function decideDeletion(ctx: Context): Decision {
     if (deployment.spec?.state !== "CANCELLED") {
       actions.push({
         type: "PatchDeployment",
-        vvpNamespace: ctx.vvpNamespace,
+        vvpNamespace: context.vvpNamespace,
         deploymentId,
         body: { spec: { state: "CANCELLED" } },
         purpose: "Cancel",
       });
     }
-    actions.push({ type: "DeleteDeployment", vvpNamespace: ctx.vvpNamespace, deploymentId });
+    actions.push({ type: "DeleteDeployment", vvpNamespace: context.vvpNamespace, deploymentId });
   }
   if (!blocked && !waitsForSync) {
-    if (mapping !== null) actions.push({ type: "DeleteMapping", crUid: ctx.crUid });
+    if (mapping !== null) actions.push({ type: "DeleteMapping", crUid: context.crUid });
     actions.push({ type: "RemoveFinalizer", finalizer: FINALIZER });
   }
   return { ...base, deletion: { ours, blocked, waitsForSync }, actions };

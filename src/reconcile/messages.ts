@@ -20,11 +20,11 @@ export function describeError(error: ActionError): string {
 }
 
 /** Consistent True: the message is the same whether linked by create, adoption or record. */
-export function recordIntact(ctx: Context): ConditionState {
+export function recordIntact(context: Context): ConditionState {
   return {
     status: "True",
     reason: "RecordIntact",
-    message: `Linked to VVP deployment ${ctx.deploymentName} in namespace ${ctx.vvpNamespace}`,
+    message: `Linked to VVP deployment ${context.deploymentName} in namespace ${context.vvpNamespace}`,
   };
 }
 
