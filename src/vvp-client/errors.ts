@@ -90,3 +90,29 @@ export function redact(text: string, secret: string | undefined): string {
   if (secret === undefined || secret === "") return text;
   return text.split(secret).join("[redacted]");
 }
+
+/**
+ * Redacts an error body. A JSON body is redacted after decoding, then encoded
+ * again: VVP may echo the token inside a JSON string with escapes (`\/`, `\"`,
+ * `\u…`) that a plain text search of the raw bytes would miss.
+ */
+export function redactBody(text: string, secret: string | undefined): string {
+  if (secret === undefined || secret === "") return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return redact(text, secret);
+  }
+  const clean = (value: unknown): unknown => {
+    if (typeof value === "string") return redact(value, secret);
+    if (Array.isArray(value)) return value.map(clean);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, entry]) => [redact(key, secret), clean(entry)]),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(clean(parsed));
+}

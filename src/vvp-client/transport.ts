@@ -1,4 +1,4 @@
-import { redact, VvpApiError } from "./errors.js";
+import { redact, redactBody, VvpApiError } from "./errors.js";
 import {
   backoffDelay,
   IDEMPOTENT_METHODS,
@@ -134,7 +134,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
       // The body is read under the same timer, so a server that sends headers
       // and then stalls still times out.
       let text: string | null = NULL_BODY_STATUSES.has(answer.status) ? null : await answer.text();
-      if (text !== null && !answer.ok) text = redact(text, token);
+      if (text !== null && !answer.ok) text = redactBody(text, token);
       return new Response(text, {
         status: answer.status,
         statusText: answer.statusText,

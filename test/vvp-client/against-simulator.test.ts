@@ -196,3 +196,27 @@ describe("the VVP client against the simulator", () => {
     expect(everythingLogged).not.toContain(VIEWER);
   });
 });
+
+describe("a VVP that echoes the token inside an escaped JSON string", () => {
+  it.each(['abc"def\\ghi-123', "abc/def+ghi==", "a<b>c&d-123"])(
+    "never lets token %j through into the error",
+    async (token) => {
+      const echoing = (async (_url: string, init: RequestInit) => {
+        const auth = new Headers(init.headers).get("authorization") ?? "";
+        const body = JSON.stringify({ message: `token ${auth.slice(7)} is expired` })
+          .replace(/\//g, "\\/")
+          .replace(
+            /[^\x20-\x7e]/g,
+            (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+          );
+        return new Response(body, { status: 401, headers: { "content-type": "application/json" } });
+      }) as unknown as typeof fetch;
+      const client = createVvpClient({ baseUrl: "http://127.0.0.1:9", token, fetch: echoing });
+      const error = await failure(client.getDeployment("default", "x"));
+      expect(error).toMatchObject({ status: 401 });
+      expect(
+        `${printed(error)} ${String((error as { vvpMessage?: string }).vvpMessage)}`,
+      ).not.toContain(token);
+    },
+  );
+});
