@@ -40,9 +40,16 @@ export function parseVvpDeployment(input: unknown): ParseResult<VvpDeployment> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return rootError("expected a VvpDeployment object");
   }
-  const result = VvpDeploymentSchema.safeParse(value);
-  if (result.success) return { ok: true, value: result.data };
-  return { ok: false, errors: fieldErrorsFromZod(result.error.issues, value) };
+  try {
+    const result = VvpDeploymentSchema.safeParse(value);
+    if (result.success) return { ok: true, value: result.data };
+    return { ok: false, errors: fieldErrorsFromZod(result.error.issues, value) };
+  } catch (error) {
+    // Only objects no YAML or JSON produces get here (a throwing getter, a proxy).
+    return rootError(
+      `could not be read: ${error instanceof Error ? error.message : "unreadable input"}`,
+    );
+  }
 }
 
 function rootError(message: string): { ok: false; errors: FieldError[] } {

@@ -130,3 +130,26 @@ describe("parseVvpDeployment on hostile objects", () => {
     expect(!result.ok && result.errors.map((error) => error.field)).toEqual(["spec.syncingMode"]);
   });
 });
+
+describe("parseVvpDeployment on objects no document produces", () => {
+  it("reports a throwing getter as a root error instead of throwing", () => {
+    const cr = exampleCr("PATCH") as unknown as Record<string, unknown>;
+    Object.defineProperty(cr, "spec", {
+      enumerable: true,
+      get() {
+        throw new Error("no spec for you");
+      },
+    });
+    const result = parseVvpDeployment(cr);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: "<root>",
+          reason: "FieldValueInvalid",
+          message: expect.stringContaining("no spec for you"),
+        },
+      ],
+    });
+  });
+});
