@@ -48,7 +48,7 @@ const DISABLED: AutopilotObservation = { mode: "DISABLED", scalingInProgress: fa
  * The default of domain.md §3: the runtime parallelism is the running job's
  * `spec.parallelism` (one GET of the job, only when ACTIVE); a scaling run is
  * in progress when the mode is ACTIVE and VVP's `spec.state` differs from the
- * CR's desired state or VVP's `status.state` is TRANSITIONING.
+ * CR's desired state (as last projected) or VVP's `status.state` is TRANSITIONING.
  */
 export function createDefaultAutopilotProvider(
   options: DefaultAutopilotProviderOptions = {},
@@ -59,7 +59,10 @@ export function createDefaultAutopilotProvider(
       if (deployment === null) return DISABLED;
       const mode = await modeOf(deployment);
       if (mode !== "ACTIVE") return { mode, scalingInProgress: false };
-      const desired = cr.spec.deployment.spec.state;
+      // Ours, refining domain.md: the CR's desired state as last projected
+      // (status.observedSpecState), so an author's own state change under an
+      // ACTIVE Autopilot is projected, not mistaken for a scaling run.
+      const desired = cr.status?.observedSpecState ?? cr.spec.deployment.spec.state;
       const scalingInProgress =
         (desired !== undefined && deployment.spec?.state !== desired) ||
         deployment.status?.state === "TRANSITIONING";

@@ -324,3 +324,16 @@ describe("reconcileOnce", () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe("the default Autopilot provider and the author's own state changes", () => {
+  it("does not take an author's new desired state for a scaling run", async () => {
+    const cr = buildCr("PATCH", { state: "CANCELLED" });
+    cr.status = { observedSpecState: "RUNNING" };
+    const observed = await createDefaultAutopilotProvider().observe({
+      cr,
+      deployment: deployment({ [AUTOPILOT_MODE_ANNOTATION]: "ACTIVE" }),
+      client: fakeClient({ getJob: { spec: { parallelism: 2 } } }).client,
+    });
+    expect(observed.scalingInProgress).toBe(false);
+  });
+});

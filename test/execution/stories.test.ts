@@ -297,4 +297,20 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
       expect.stringMatching(/\/jobs\//),
     ]);
   });
+
+  it("with Autopilot ACTIVE, the author's own CANCELLED is projected, not taken for a scaling run", async () => {
+    const world = await startWorld();
+    const id = await running(world);
+    world.simulator.setAutopilot(id, "ACTIVE");
+    await world.reconcile("my-deployment");
+    world.edit("my-deployment", (cr) => {
+      cr.spec.deployment.spec.state = "CANCELLED";
+    });
+    await world.reconcile("my-deployment");
+    expect(world.simulator.deployment(id)?.spec.state).toBe("CANCELLED");
+    world.simulator.advance(TRANSITION_MS);
+    await world.reconcile("my-deployment");
+    expect(world.cr("my-deployment").status?.actualState).toBe("CANCELLED");
+    expect(condition(world.cr("my-deployment"), "SpecAligned")?.status).toBe("True");
+  });
 });
