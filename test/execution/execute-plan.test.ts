@@ -183,7 +183,10 @@ describe("executePlan", () => {
   });
 });
 
-function deployment(annotations: Record<string, string> = {}, state = "RUNNING") {
+function deployment(
+  annotations: Record<string, string> = {},
+  state: "RUNNING" | "CANCELLED" = "RUNNING",
+) {
   return {
     metadata: { id: DEPLOYMENT_ID, name: "my-deployment", namespace: "default", annotations },
     spec: { state },
