@@ -51,8 +51,18 @@ export function savepointTriggered(
 ): boolean {
   if (savepoints === undefined) return false;
   const prefix = `${crUid}/`;
-  return savepoints.some((savepoint) => {
-    const value = savepoint.metadata?.annotations?.[SAVEPOINT_NONCE_ANNOTATION];
-    return value?.startsWith(prefix) === true && provesTrigger(value.slice(prefix.length), request);
+  // VVP's answer is not ours to trust: an entry that is not an object proves nothing.
+  return savepoints.some((savepoint: unknown) => {
+    if (savepoint === null || typeof savepoint !== "object") return false;
+    const annotations = (savepoint as VvpSavepoint).metadata?.annotations;
+    const value =
+      annotations !== null && typeof annotations === "object"
+        ? annotations[SAVEPOINT_NONCE_ANNOTATION]
+        : undefined;
+    return (
+      typeof value === "string" &&
+      value.startsWith(prefix) &&
+      provesTrigger(value.slice(prefix.length), request)
+    );
   });
 }

@@ -25,8 +25,9 @@ export const PRINTER_COLUMN_NAMES = {
 export function printerColumns(cr: VvpDeployment, now: string): PrinterColumnValues {
   const defaults: Record<string, string> = { NAME: cr.metadata.name };
   const wide: Record<string, string> = {};
+  const readable = withReadableConditions(cr);
   for (const column of PRINTER_COLUMNS) {
-    const value = printerColumnValue(column, cr);
+    const value = printerColumnValue(column, readable);
     let cell: string;
     if (column.type === "date") {
       const age = Date.parse(now) - Date.parse(String(value));
@@ -38,4 +39,23 @@ export function printerColumns(cr: VvpDeployment, now: string): PrinterColumnVal
     (column.priority === 0 ? defaults : wide)[column.name] = cell;
   }
   return { default: defaults, wide: { ...defaults, ...wide } };
+}
+
+// kubectl's JSONPath finds nothing in a malformed status; neither do we: a
+// status or conditions list that is not one, and entries that are not
+// objects, are left out.
+function withReadableConditions(cr: VvpDeployment): VvpDeployment {
+  const status: unknown = cr.status;
+  if (status === undefined) return cr;
+  if (status === null || typeof status !== "object" || Array.isArray(status)) {
+    const { status: _status, ...rest } = cr;
+    return rest;
+  }
+  const conditions: unknown = (status as { conditions?: unknown }).conditions;
+  if (conditions === undefined) return cr;
+  const readable = Array.isArray(conditions)
+    ? conditions.filter((condition) => condition !== null && typeof condition === "object")
+    : [];
+  if (Array.isArray(conditions) && readable.length === conditions.length) return cr;
+  return { ...cr, status: { ...cr.status, conditions: readable } };
 }

@@ -47,9 +47,10 @@ export interface Projection {
  * Create: POST with `spec.deployment`, with `initFields` deep-merged first in
  * PATCH mode (`spec.deployment` wins on a shared leaf). Update: PATCH with
  * exactly the fields present in `spec.deployment`, or PUT with all of it.
- * Every body carries the operator marks; a PUT update also carries the
- * restart-nonce annotation given in the options. Bodies share unchanged
- * subtrees with the CR: treat them as read-only.
+ * Every body carries the operator marks (an author's owner label or cr-uid
+ * annotation is overwritten); the author's restart-nonce template annotation
+ * is never sent, and a PUT update carries the one given in the options.
+ * Bodies share unchanged subtrees with the CR: treat them as read-only.
  */
 export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions): Projection {
   const mode: SyncingMode = cr.spec.syncingMode;
@@ -68,6 +69,10 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
     options.instanceId,
     crIdentity(cr),
   );
+  // The restart-nonce annotation is the operator's restart mechanism and its
+  // evidence: an author's value would restart the job when a later PATCH
+  // sends it back, or pass for a restart that never happened.
+  withoutAuthorRestartAnnotation(body);
   if (mode === "PUT" && options.operation === "update" && options.restartAnnotation !== undefined) {
     withRestartAnnotation(body, options.restartAnnotation);
   }
@@ -88,4 +93,20 @@ function withRestartAnnotation(body: JsonObject, value: string): void {
   template.metadata = metadata;
   spec.template = template;
   body.spec = spec;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// Copies only the path down to the template annotations, and only when the
+// author wrote the annotation, so the CR stays untouched.
+function withoutAuthorRestartAnnotation(body: JsonObject): void {
+  const spec = body.spec;
+  if (!isObject(spec) || !isObject(spec.template)) return;
+  const metadata = spec.template.metadata;
+  if (!isObject(metadata) || !isObject(metadata.annotations)) return;
+  if (!(RESTART_NONCE_ANNOTATION in metadata.annotations)) return;
+  const { [RESTART_NONCE_ANNOTATION]: _authored, ...annotations } = metadata.annotations;
+  body.spec = { ...spec, template: { ...spec.template, metadata: { ...metadata, annotations } } };
 }

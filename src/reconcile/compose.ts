@@ -206,7 +206,9 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     specAligned = {
       status: "False",
       reason: "StateProjectionSuppressedAutopilot",
-      message: `VVP's state ${context.deployment?.spec?.state ?? "unset"} differs from the desired ${context.crState ?? "unset"}, but an Autopilot scaling operation is in progress; re-projection resumes when it completes`,
+      message: projection.pendingChange
+        ? `The spec change waits for the Autopilot scaling operation to complete; it is projected with ${context.cr.spec.syncingMode} once the operation is done`
+        : `VVP's state ${context.deployment?.spec?.state ?? "unset"} differs from the desired ${context.crState ?? "unset"}, but an Autopilot scaling operation is in progress; re-projection resumes when it completes`,
     };
   } else if (!context.syncEnabled) {
     specAligned = SYNC_DISABLED;

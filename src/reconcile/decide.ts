@@ -23,8 +23,11 @@ export type ProjectionDecision =
   | { kind: "create" }
   /** Send the body of the current mode. */
   | { kind: "project"; purpose: "Projection" | "StateDrift"; method: ProjectionMethod }
-  /** State drift seen during an Autopilot scaling run: nothing sent. */
-  | { kind: "suppressed" };
+  /**
+   * An Autopilot scaling run is in progress: nothing sent. `pendingChange`: a
+   * spec change waits for the run to complete (else only state drift was seen).
+   */
+  | { kind: "suppressed"; pendingChange: boolean };
 
 /** The deletion sequence's situation. */
 export interface DeletionDecision {
@@ -163,12 +166,16 @@ function decideLive(context: Context): Decision {
       projection = { kind: "none", pending: pendingChange };
     } else {
       const drift = context.crState !== undefined && deployment?.spec?.state !== context.crState;
-      if (pendingChange) projection = { kind: "project", purpose: "Projection", method };
-      else if (drift) {
-        // Domain.md §3: Autopilot's scaling run moves the state on purpose.
-        projection = context.autopilot.scalingInProgress
-          ? { kind: "suppressed" }
-          : { kind: "project", purpose: "StateDrift", method };
+      if (context.autopilot.scalingInProgress && (pendingChange || drift)) {
+        // Domain.md §3: during an Autopilot scaling run nothing is sent. The
+        // run moves the state on purpose, and any body we send carries the
+        // desired state, which would abort it; a spec change waits, with
+        // observedGeneration held back, until the run completes.
+        projection = { kind: "suppressed", pendingChange };
+      } else if (pendingChange) {
+        projection = { kind: "project", purpose: "Projection", method };
+      } else if (drift) {
+        projection = { kind: "project", purpose: "StateDrift", method };
       }
       if (projection.kind === "project") {
         const body = projectDeployment(cr, {

@@ -20,7 +20,10 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
   const anyCr = cr as unknown as Record<string, unknown>;
   const metadata = anyCr.metadata;
   if (!isObject(metadata)) required("metadata");
-  else if (!nonEmptyString(metadata.name)) required("metadata.name");
+  else {
+    if (!nonEmptyString(metadata.name)) required("metadata.name");
+    errors.push(...finalizerErrors(metadata.finalizers));
+  }
   const spec = anyCr.spec;
   if (!isObject(spec)) {
     required("spec");
@@ -46,6 +49,44 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
       required("spec.deployment.metadata.namespace");
     }
   }
-  if (!isObject(deployment.spec)) required("spec.deployment.spec");
+  const deploymentSpec = deployment.spec;
+  if (!isObject(deploymentSpec)) required("spec.deployment.spec");
+  else if (!isObject(deploymentSpec.template)) {
+    if (deploymentSpec.template === undefined) required("spec.deployment.spec.template");
+    else invalidType("spec.deployment.spec.template", "an object");
+  } else if (!isObject(deploymentSpec.template.spec)) {
+    if (deploymentSpec.template.spec === undefined) required("spec.deployment.spec.template.spec");
+    else invalidType("spec.deployment.spec.template.spec", "an object");
+  }
+  return errors;
+
+  function invalidType(field: string, expected: string): void {
+    errors.push({ field, reason: "FieldValueInvalid", message: `must be ${expected}` });
+  }
+}
+
+// The finalizer check reads the list; Kubernetes' own schema makes it a list
+// of strings, but a CR handed over by a file or a test need not be.
+function finalizerErrors(finalizers: unknown): FieldError[] {
+  if (finalizers === undefined) return [];
+  if (!Array.isArray(finalizers)) {
+    return [
+      {
+        field: "metadata.finalizers",
+        reason: "FieldValueInvalid",
+        message: "must be a list of strings",
+      },
+    ];
+  }
+  const errors: FieldError[] = [];
+  finalizers.forEach((finalizer, index) => {
+    if (typeof finalizer !== "string") {
+      errors.push({
+        field: `metadata.finalizers[${index}]`,
+        reason: "FieldValueInvalid",
+        message: "must be a string",
+      });
+    }
+  });
   return errors;
 }

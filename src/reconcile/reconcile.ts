@@ -3,6 +3,7 @@ import { compose, type Effect } from "./compose.js";
 import { contextOf } from "./context.js";
 import { decide } from "./decide.js";
 import { essentialFieldErrors } from "./guard.js";
+import { assertTimestamp, sanitizedInput } from "./sanitize.js";
 import type {
   ActionOutcome,
   PlanActionType,
@@ -17,9 +18,14 @@ const NOT_RUN: Effect = { result: "notRun" };
 /**
  * Decides one reconcile cycle: pure and deterministic (no clock, randomness or
  * IO). The plan's status assumes every action succeeds; after running the
- * actions, a host calls `settle` for the status to write.
+ * actions, a host calls `settle` for the status to write. A malformed status
+ * is the operator's own record and is rewritten clean, never a reason to
+ * stop. Throws a `RangeError` when `now` is not an ISO timestamp (a host
+ * programming error).
  */
-export function reconcile(input: ReconcileInput): ReconcilePlan {
+export function reconcile(rawInput: ReconcileInput): ReconcilePlan {
+  assertTimestamp(rawInput.now);
+  const input = sanitizedInput(rawInput);
   const skipped = skippedPlan(input);
   if (skipped !== undefined) return skipped;
   const decision = decide(contextOf(input));
@@ -37,12 +43,16 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
  * Execution stops at the first failure: every action after it counts as not
  * run, whatever `outcomes` says. A DeleteDeployment answered 404 counts as
  * done (the deployment is gone). A missing outcome counts as not run.
+ * Throws a `RangeError` when `now` is not an ISO timestamp (a host
+ * programming error).
  */
 export function settle(
-  input: ReconcileInput,
+  rawInput: ReconcileInput,
   plan: ReconcilePlan,
   outcomes: readonly ActionOutcome[],
 ): SettledResult {
+  assertTimestamp(rawInput.now);
+  const input = sanitizedInput(rawInput);
   if (plan.skipped !== undefined) {
     return { status: plan.status, events: plan.events, requeueAfterMs: plan.requeueAfterMs };
   }

@@ -5,6 +5,7 @@ import { watchedNamespaceErrors } from "./namespaces.js";
 import { ownerLabelErrors } from "./owner.js";
 import { mergeFieldErrors } from "./paths.js";
 import { putModeFieldErrors } from "./put-mode-fields.js";
+import { reservedKeyErrors } from "./reserved-keys.js";
 import { schemaFieldErrors } from "./schema-fields.js";
 import { authorWarnings } from "./warnings.js";
 
@@ -42,6 +43,7 @@ export function validateVvpDeployment(
       watchedNamespaceErrors(object, options.watchedNamespaces),
       apiKeySecretErrors(object, options.apiKeyValidation ?? true),
       putModeFieldErrors(object),
+      reservedKeyErrors(object, options.instanceId),
       options.oldObject == null ? [] : immutableFieldErrors(object, options.oldObject),
     ]);
     return {

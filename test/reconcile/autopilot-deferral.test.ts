@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { VvpDeployment } from "../../src/models/index.js";
+import { reconcile, settle } from "../../src/reconcile/index.js";
+import {
+  allSucceeded,
+  conditionOf,
+  editSpec,
+  inputFor,
+  must,
+  steadyWorld,
+  type World,
+  writeStatus,
+} from "../support/builders.js";
+
+// Mid-run, Autopilot has taken the job down on purpose: VVP's desired state differs from the CR's.
+function scaling(world: World): World {
+  const deployment = must(world.deployment, "deployment");
+  return {
+    ...world,
+    deployment: {
+      ...deployment,
+      spec: { ...must(deployment.spec), state: "CANCELLED" },
+      status: { state: "CANCELLED" },
+    },
+    autopilot: { mode: "ACTIVE", scalingInProgress: true, runtimeParallelism: 2 },
+  };
+}
+
+describe("a spec edit during an Autopilot scaling run waits for the run", () => {
+  for (const mode of ["PATCH", "PUT"] as const) {
+    it(`${mode}: nothing is sent during the run; the change is projected once it completes`, () => {
+      const steady = steadyWorld(mode, { state: "RUNNING" });
+      const before = must(steady.cr).status?.observedGeneration;
+      const edited = editSpec(scaling(steady), (cr) => {
+        cr.spec.deployment.spec.template.spec.flinkConfiguration = {
+          "execution.checkpointing.interval": "10s",
+        };
+      });
+      const input = inputFor(edited);
+      const plan = reconcile(input);
+      expect(plan.actions).toEqual([]);
+      const settled = settle(input, plan, allSucceeded(plan));
+      expect(settled.status.observedGeneration).toBe(before);
+      expect(conditionOf(settled.status, "SpecAligned")).toMatchObject({
+        status: "False",
+        reason: "StateProjectionSuppressedAutopilot",
+        message: expect.stringMatching(
+          /spec change waits for the Autopilot scaling operation to complete/,
+        ),
+      });
+
+      // The run completed: VVP runs again, Autopilot idle.
+      const during = writeStatus(edited, settled.status);
+      const done: World = {
+        ...during,
+        deployment: steady.deployment,
+        autopilot: { mode: "ACTIVE", scalingInProgress: false, runtimeParallelism: 4 },
+      };
+      const afterInput = inputFor(done);
+      const after = reconcile(afterInput);
+      const write = after.actions.find(
+        (action) => action.type === "PatchDeployment" || action.type === "PutDeployment",
+      );
+      expect(write?.type).toBe(mode === "PUT" ? "PutDeployment" : "PatchDeployment");
+      const body = JSON.stringify(write && "body" in write ? write.body : {});
+      expect(body).toContain("execution.checkpointing.interval");
+      const final = settle(afterInput, after, allSucceeded(after));
+      expect(final.status.observedGeneration).toBe(must(edited.cr).metadata.generation);
+      expect(conditionOf(final.status, "SpecAligned")).toMatchObject({
+        status: "True",
+        reason: "ConfigUpdated",
+      });
+    });
+  }
+
+  it("state drift alone during the run keeps its own message", () => {
+    const world = scaling(steadyWorld("PATCH", { state: "RUNNING" }));
+    const plan = reconcile(inputFor(world));
+    expect(plan.actions).toEqual([]);
+    const condition = conditionOf(plan.status, "SpecAligned");
+    expect(condition?.reason).toBe("StateProjectionSuppressedAutopilot");
+    expect(condition?.message).toMatch(/differs from the desired RUNNING/);
+    expect(plan.status.observedGeneration).toBe((world.cr as VvpDeployment).metadata.generation);
+  });
+});

@@ -1,0 +1,162 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { VvpDeployment } from "../../src/models/index.js";
+import { printerColumns } from "../../src/printer-columns/index.js";
+import { reconcile, settle } from "../../src/reconcile/index.js";
+import {
+  allSucceeded,
+  conditionOf,
+  inputFor,
+  NOW,
+  steadyWorld,
+  type World,
+} from "../support/builders.js";
+import { propertyParameters } from "../support/property.js";
+
+type Path = readonly (string | number)[];
+
+// Every node under a root, the root included.
+function pathsUnder(value: unknown, prefix: Path): Path[] {
+  const paths: Path[] = [prefix];
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      paths.push(...pathsUnder(item, [...prefix, index]));
+    });
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      paths.push(...pathsUnder(item, [...prefix, key]));
+    }
+  }
+  return paths;
+}
+
+function replaced(cr: VvpDeployment, path: Path, value: unknown): VvpDeployment {
+  const copy = structuredClone(cr) as unknown as Record<string | number, unknown>;
+  let node: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path[path.length - 1] as string | number] = value;
+  return copy as unknown as VvpDeployment;
+}
+
+const worlds: World[] = [
+  steadyWorld("PATCH"),
+  steadyWorld("PUT"),
+  steadyWorld("PATCH", { savepointNonce: 1, restartNonce: 1 }),
+  deletingWorld(),
+];
+
+// A converged world whose CR is then deleted: the deletion sequence runs.
+function deletingWorld(): World {
+  const world = steadyWorld("PUT");
+  const cr = structuredClone(world.cr as VvpDeployment);
+  cr.metadata.deletionTimestamp = "2025-03-01T12:01:00Z";
+  return { ...world, cr };
+}
+
+function candidatePaths(cr: VvpDeployment): Path[] {
+  const record = cr as unknown as Record<string, unknown>;
+  const spec = record.spec as Record<string, unknown>;
+  return [
+    ...pathsUnder(record.status, ["status"]),
+    ...pathsUnder(record.metadata, ["metadata"]),
+    ...pathsUnder(spec.deployment, ["spec", "deployment"]),
+  ];
+}
+
+describe("malformed input", () => {
+  it("reconcile and settle never throw when any status, metadata or spec.deployment node is replaced by arbitrary JSON", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...worlds.keys()),
+        fc.nat(),
+        fc.jsonValue(),
+        fc.boolean(),
+        (worldIndex, pick, value, junkSavepoints) => {
+          const world = worlds[worldIndex] as World;
+          const cr = world.cr as VvpDeployment;
+          const paths = candidatePaths(cr);
+          const path = paths[pick % paths.length] as Path;
+          // The host observed VVP for the CR before it was changed.
+          const input = { ...inputFor(world), cr: replaced(cr, path, value) };
+          if (junkSavepoints) {
+            input.observed.savepoints = [null, {}, { metadata: null }] as unknown as [];
+          }
+          const plan = reconcile(input);
+          const settled = settle(input, plan, allSucceeded(plan));
+          expect(Array.isArray(settled.status.conditions ?? [])).toBe(true);
+        },
+      ),
+      propertyParameters,
+    );
+  });
+
+  it("a malformed status does not block reconciling: the cycle writes a clean status", () => {
+    const world = steadyWorld("PATCH");
+    const cr = world.cr as VvpDeployment;
+    for (const status of [
+      "x",
+      null,
+      { conditions: "x" },
+      { conditions: [null, 3, { type: 5 }, {}] },
+    ]) {
+      const input = inputFor({ ...world, cr: { ...cr, status } as unknown as VvpDeployment });
+      const plan = reconcile(input);
+      expect(plan.skipped).toBeUndefined();
+      const settled = settle(input, plan, allSucceeded(plan));
+      expect(conditionOf(settled.status, "Healthy")?.status).toBe("True");
+      expect(settled.status.conditions?.every((c) => typeof c.type === "string")).toBe(true);
+    }
+  });
+
+  it("guards the template and the finalizers", () => {
+    const world = steadyWorld("PATCH");
+    const cr = world.cr as VvpDeployment;
+    const cases: [Path, unknown, string][] = [
+      [["spec", "deployment", "spec", "template"], undefined, "spec.deployment.spec.template"],
+      [["spec", "deployment", "spec", "template"], "x", "spec.deployment.spec.template"],
+      [["spec", "deployment", "spec", "template"], {}, "spec.deployment.spec.template.spec"],
+      [["metadata", "finalizers"], {}, "metadata.finalizers"],
+      [["metadata", "finalizers"], [3], "metadata.finalizers[0]"],
+    ];
+    for (const [path, value, field] of cases) {
+      const plan = reconcile(inputFor({ ...world, cr: replaced(cr, path, value) }));
+      expect(plan.skipped).toBe("InvalidSpec");
+      expect(plan.actions).toEqual([]);
+      expect(plan.errors?.map((error) => error.field)).toContain(field);
+    }
+  });
+
+  it("now must be an ISO timestamp: a host error is a RangeError naming it", () => {
+    const world = steadyWorld("PATCH");
+    const input = inputFor(world, { now: "garbage" });
+    expect(() => reconcile(input)).toThrow(RangeError);
+    expect(() => reconcile(input)).toThrow(/now.*garbage/);
+    const plan = reconcile(inputFor(world));
+    expect(() => settle(input, plan, [])).toThrow(RangeError);
+  });
+});
+
+describe("printer columns of a malformed status", () => {
+  it("print empty cells instead of throwing", () => {
+    const cr = steadyWorld("PATCH").cr as VvpDeployment;
+    for (const status of ["x", null, { conditions: "abc" }, { conditions: [null, 3] }]) {
+      const columns = printerColumns({ ...cr, status } as unknown as VvpDeployment, NOW);
+      expect(columns.default.HEALTHY).toBe("");
+    }
+    const mixed = {
+      ...cr,
+      status: { ...cr.status, conditions: [null, ...(cr.status?.conditions ?? [])] },
+    } as unknown as VvpDeployment;
+    expect(printerColumns(mixed, NOW).default.HEALTHY).toBe("True");
+  });
+});
+
+describe("status keys named like Object.prototype members", () => {
+  it("are not taken for status fields", () => {
+    const world = steadyWorld("PATCH");
+    const cr = world.cr as VvpDeployment;
+    const status = { ...cr.status, toString: false, constructor: 1 };
+    const input = inputFor({ ...world, cr: { ...cr, status } as unknown as VvpDeployment });
+    expect(() => settle(input, reconcile(input), [])).not.toThrow();
+  });
+});
