@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { API_GROUP, API_VERSION, KIND, PLURAL, VvpDeploymentSchema } from "../models/index.js";
-import { immutabilityRules, putModeRules } from "./cel-rules.js";
+import { immutabilityRules, putModeRules, reservedKeyRules } from "./cel-rules.js";
 import { applyDescriptions } from "./descriptions.js";
 import { additionalPrinterColumns } from "./printer-columns.js";
 import { schemaNodesAt } from "./schema-path.js";
@@ -56,7 +56,7 @@ export function buildOpenApiV3Schema(): JSONSchemaProps {
     ...(spec["x-kubernetes-validations"] ?? []),
     ...putModeRules(spec),
   ];
-  for (const { path, rule } of immutabilityRules()) {
+  for (const { path, rule } of [...immutabilityRules(), ...reservedKeyRules()]) {
     const carrier = nodeAt(schema, path);
     carrier["x-kubernetes-validations"] = [...(carrier["x-kubernetes-validations"] ?? []), rule];
   }

@@ -6,7 +6,12 @@
 // skips CEL when an OpenAPI `required`, `enum` or `type` check already failed.
 // Optional parents are guarded, so a rule never errors on a missing field.
 
-import { IMMUTABLE_FIELDS, PUT_MODE_REQUIREMENTS } from "../models/index.js";
+import {
+  CR_UID_ANNOTATION,
+  IMMUTABLE_FIELDS,
+  PUT_MODE_REQUIREMENTS,
+  RESTART_NONCE_ANNOTATION,
+} from "../models/index.js";
 import type { JSONSchemaProps, ValidationRule } from "./types.js";
 
 // CEL keywords Kubernetes escapes as `__keyword__` when they name a property
@@ -135,4 +140,27 @@ export function immutabilityRules(): PlacedRule[] {
       },
     };
   });
+}
+
+/**
+ * The operator's reserved annotations (domain.md §3, ours) are refused even
+ * without the webhook: the restart-nonce template annotation and the cr-uid
+ * annotation, in spec.deployment and in spec.initFields. (The webhook also
+ * refuses an owner label naming another instance; the CRD does not know the
+ * instanceId.)
+ */
+export function reservedKeyRules(): PlacedRule[] {
+  const forbid = (path: readonly string[], key: string): PlacedRule => ({
+    path,
+    rule: {
+      rule: `!has(self.annotations) || !(${celString(key)} in self.annotations)`,
+      message: `the annotation ${key} is managed by the operator: remove it`,
+      fieldPath: `.annotations['${key}']`,
+      reason: "FieldValueForbidden" as const,
+    },
+  });
+  return (["deployment", "initFields"] as const).flatMap((root) => [
+    forbid(["spec", root, "spec", "template", "metadata"], RESTART_NONCE_ANNOTATION),
+    forbid(["spec", root, "metadata"], CR_UID_ANNOTATION),
+  ]);
 }

@@ -100,6 +100,18 @@ function scenarios(): Scenario[] {
       { name: `${mode} with a string nonce`, object: set(base, ["spec", "restartNonce"], "1") },
       { name: `${mode} with a null nonce`, object: set(base, ["spec", "savepointNonce"], null) },
       { name: `${mode} with nonce 0`, object: set(base, ["spec", "restartNonce"], 0) },
+      {
+        name: `${mode} with the operator's restart-nonce annotation`,
+        object: set(base, ["spec", "deployment", "spec", "template", "metadata"], {
+          annotations: { "ververica.platform/restart-nonce": "3/1" },
+        }),
+      },
+      {
+        name: `${mode} with the operator's cr-uid annotation in initFields`,
+        object: set(base, ["spec", "initFields"], {
+          metadata: { annotations: { "ververica.platform/cr-uid": "someone-else" } },
+        }),
+      },
       { name: `${mode} with artifact kind ZIP`, object: set(base, [...ARTIFACT, "kind"], "ZIP") },
       { name: `${mode} with an empty jarUri`, object: set(base, [...ARTIFACT, "jarUri"], "") },
       {

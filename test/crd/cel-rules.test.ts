@@ -42,7 +42,24 @@ const python = artifact({ kind: "PYTHON", pythonArtifactUri: "s3://bucket/job.py
 const deploymentMetadata = { name: "my-deployment", namespace: "default", labels: { a: "b" } };
 const deploymentSpec = putSpec.deployment.spec;
 
+// The operator's reserved annotations, on the metadata node that carries them.
+const reservedAnnotation = (key: string): Cases => ({
+  holds: [
+    { self: {} },
+    { self: { annotations: {} } },
+    { self: { annotations: { "team.example.com/owner": "data" } } },
+  ],
+  fails: [
+    { self: { annotations: { [key]: "1" } } },
+    { self: { annotations: { a: "b", [key]: "" } } },
+  ],
+});
+
 const CASES: Record<string, Cases> = {
+  "the annotation ververica.platform/restart-nonce is managed by the operator: remove it":
+    reservedAnnotation("ververica.platform/restart-nonce"),
+  "the annotation ververica.platform/cr-uid is managed by the operator: remove it":
+    reservedAnnotation("ververica.platform/cr-uid"),
   "required when syncingMode is PUT: add maxSavepointCreationAttempts, e.g. maxSavepointCreationAttempts: 3":
     putField(["deployment", "spec", "maxSavepointCreationAttempts"]),
   "required when syncingMode is PUT: add maxJobCreationAttempts, e.g. maxJobCreationAttempts: 3":
