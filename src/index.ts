@@ -49,6 +49,8 @@ export {
   API_VERSION,
   /** An artifact (JAR, SQLSCRIPT or PYTHON), discriminated on `kind`. */
   type Artifact,
+  /** Deployment annotation carrying the Autopilot policy mode, read by the default provider (ours). */
+  AUTOPILOT_MODE_ANNOTATION,
   /** Reasons per condition type. */
   CONDITION_REASONS,
   /** Condition types in their fixed order. */

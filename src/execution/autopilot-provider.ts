@@ -1,4 +1,8 @@
-import type { VvpDeployment, VvpDeploymentObject } from "../models/index.js";
+import {
+  AUTOPILOT_MODE_ANNOTATION,
+  type VvpDeployment,
+  type VvpDeploymentObject,
+} from "../models/index.js";
 import type { AutopilotObservation } from "../reconcile/index.js";
 import type { VvpClient } from "../vvp-client/index.js";
 
@@ -19,19 +23,9 @@ export interface AutopilotProvider {
   observe(context: AutopilotContext): Promise<AutopilotObservation>;
 }
 
-/**
- * Annotation on the VVP deployment that carries its Autopilot policy mode.
- * Ours: VVP keeps the policy behind a separate endpoint; reading it on every
- * cycle would double the steady-state cost, so the default provider expects
- * the mode mirrored onto the deployment under VVP's bookkeeping prefix (so no
- * diff sees it), as the simulator does. A host that reads the policy endpoint
- * passes its own `modeOf`.
- */
-export const AUTOPILOT_MODE_ANNOTATION = "com.dataartisans.appmanager.controller.autopilot.mode";
-
 /** Options of the default provider. */
 export interface DefaultAutopilotProviderOptions {
-  /** The policy mode of a deployment; default: the AUTOPILOT_MODE_ANNOTATION annotation, else DISABLED. */
+  /** The policy mode of a deployment; default: the `AUTOPILOT_MODE_ANNOTATION` of the models, else DISABLED. */
   modeOf?: (deployment: VvpDeploymentObject) => AutopilotMode | Promise<AutopilotMode>;
 }
 

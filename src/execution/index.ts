@@ -1,5 +1,4 @@
 export {
-  AUTOPILOT_MODE_ANNOTATION,
   type AutopilotContext,
   type AutopilotMode,
   type AutopilotProvider,

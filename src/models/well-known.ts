@@ -21,3 +21,10 @@ export const RESTART_NONCE_ANNOTATION = "ververica.platform/restart-nonce";
 export const SAVEPOINT_NONCE_ANNOTATION = "ververica.platform/savepoint-nonce";
 /** Prefix of VVP's own bookkeeping annotations, never part of a diff. */
 export const VVP_CONTROLLER_ANNOTATION_PREFIX = "com.dataartisans.appmanager.controller.";
+/**
+ * Deployment annotation mirroring its Autopilot policy mode (ours). VVP keeps
+ * the policy behind its own endpoint; reading that on every cycle would double
+ * the steady-state cost, so the default provider and the simulator use this
+ * annotation, under VVP's bookkeeping prefix so that no diff sees it.
+ */
+export const AUTOPILOT_MODE_ANNOTATION = `${VVP_CONTROLLER_ANNOTATION_PREFIX}autopilot.mode`;

@@ -235,28 +235,7 @@ export function patchDeployment(
     },
   ) as JsonObject;
   const mergedMetadata = optionalObject(merged.metadata, "metadata");
-  const valid = validateDeployment(
-    {
-      metadata: {
-        name: current.metadata.name,
-        namespace,
-        labels: mergedMetadata.labels ?? {},
-        annotations: mergedMetadata.annotations ?? {},
-      },
-      spec: merged.spec ?? {},
-    },
-    state.config,
-  );
-  if (valid.spec.state === undefined) {
-    throw new SimulatorError(400, "spec.state: Required value: it cannot be removed");
-  }
-  return commitUpdate(
-    state,
-    record,
-    valid.metadata.labels,
-    valid.metadata.annotations,
-    valid.spec as SimulatedDeployment["spec"],
-  );
+  return replaceContent(state, record, mergedMetadata, merged.spec ?? {});
 }
 
 /**
@@ -274,18 +253,40 @@ export function putDeployment(
   const current = record.deployment;
   const metadata = optionalObject(object.metadata, "metadata");
   assertIdentityUnchanged(metadata, current);
+  return replaceContent(
+    state,
+    record,
+    metadata,
+    fillDefaults(optionalObject(object.spec, "spec"), SPEC_DEFAULTS),
+  );
+}
+
+/**
+ * The end of PATCH and PUT alike: the new labels, annotations and spec are
+ * validated under the deployment's unchanged identity, then committed.
+ */
+function replaceContent(
+  state: SimulatorState,
+  record: DeploymentRecord,
+  metadata: JsonObject,
+  spec: JsonValue,
+): SimulatedDeployment {
+  const { name, namespace } = record.deployment.metadata;
   const valid = validateDeployment(
     {
       metadata: {
-        name: current.metadata.name,
+        name,
         namespace,
         labels: metadata.labels ?? {},
         annotations: metadata.annotations ?? {},
       },
-      spec: fillDefaults(optionalObject(object.spec, "spec"), SPEC_DEFAULTS),
+      spec,
     },
     state.config,
   );
+  if (valid.spec.state === undefined) {
+    throw new SimulatorError(400, "spec.state: Required value: it cannot be removed");
+  }
   return commitUpdate(
     state,
     record,

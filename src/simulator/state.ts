@@ -24,13 +24,7 @@ export const DEFAULT_ENGINE_VERSIONS: readonly string[] = [
 export const SPEC_VERSION_ANNOTATION =
   "com.dataartisans.appmanager.controller.deployment.spec.version";
 
-/**
- * Where the simulator shows a deployment's Autopilot mode (ours: real VVP
- * keeps an Autopilot policy per deployment behind its own endpoint). It sits
- * under VVP's bookkeeping prefix, so diffs ignore it and one GET of the
- * deployment tells a host the mode. Absent means DISABLED.
- */
-export const AUTOPILOT_MODE_ANNOTATION = "com.dataartisans.appmanager.controller.autopilot.mode";
+export { AUTOPILOT_MODE_ANNOTATION } from "../models/index.js";
 
 /** A transition in flight: TRANSITIONING until the timer fires. */
 export interface PendingTransition {

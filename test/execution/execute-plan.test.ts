@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  AUTOPILOT_MODE_ANNOTATION,
   createDefaultAutopilotProvider,
   createInMemoryMappingStore,
   executePlan,
@@ -8,9 +7,12 @@ import {
   observe,
   reconcileOnce,
 } from "../../src/execution/index.js";
-import { FINALIZER, type VvpDeployment } from "../../src/models/index.js";
+import {
+  AUTOPILOT_MODE_ANNOTATION,
+  FINALIZER,
+  type VvpDeployment,
+} from "../../src/models/index.js";
 import type { PlanAction, ReconcilePlan } from "../../src/reconcile/index.js";
-import { AUTOPILOT_MODE_ANNOTATION as SIMULATOR_AUTOPILOT_MODE_ANNOTATION } from "../../src/simulator/index.js";
 import { VvpApiError, type VvpClient } from "../../src/vvp-client/index.js";
 import { buildCr, DEPLOYMENT_ID, INSTANCE, UID } from "../support/builders.js";
 
@@ -283,10 +285,6 @@ describe("observe", () => {
       });
       expect(observed.scalingInProgress).toBe(true);
     }
-  });
-
-  it("reads the mode from the annotation the simulator writes", () => {
-    expect(AUTOPILOT_MODE_ANNOTATION).toBe(SIMULATOR_AUTOPILOT_MODE_ANNOTATION);
   });
 });
 

@@ -2,30 +2,17 @@
 // kept as the tests that now guard the decisions taken on them.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  buildCr,
-  conditionOf,
-  cycle,
-  editSpec,
-  freshWorld,
-  steadyWorld,
-  type World,
-} from "../support/builders.js";
+import { buildCr, conditionOf, cycle, editSpec, freshWorld } from "../support/builders.js";
 import { propertyParameters } from "../support/property.js";
 import {
+  editNonce,
   NONCE_KINDS,
-  type NonceKindFacts,
+  RUNNING_WORLD,
   setNonce,
   statusOf,
   triggeredNonces,
   withJobState,
 } from "./support.js";
-
-const RUNNING = steadyWorld("PATCH", { state: "RUNNING" });
-
-function edit(world: World, facts: NonceKindFacts, value: number | null): World {
-  return editSpec(world, (cr) => setNonce(cr, facts, value));
-}
 
 // Bug 1, fixed. Seed: "The operator uses equality comparison — any value
 // change (including decrements) triggers the operation." A value processed
@@ -40,11 +27,11 @@ describe("fixed: a value seen before a block is a new request", () => {
   it.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     "seed: %s 1 → 2 (blocked) → 1 triggers the operation again (equality comparison)",
     (_field, facts) => {
-      const one = cycle(edit(RUNNING, facts, 1));
+      const one = cycle(editNonce(RUNNING_WORLD, facts, 1));
       expect(triggeredNonces(one.plan, facts)).toEqual([1]);
-      const blocked = cycle(edit(withJobState(one.world, "FAILED"), facts, 2));
+      const blocked = cycle(editNonce(withJobState(one.world, "FAILED"), facts, 2));
       expect(triggeredNonces(blocked.plan, facts)).toEqual([]);
-      const again = cycle(edit(withJobState(blocked.world, "RUNNING"), facts, 1));
+      const again = cycle(editNonce(withJobState(blocked.world, "RUNNING"), facts, 1));
       expect(triggeredNonces(again.plan, facts)).toEqual([1]);
     },
   );
@@ -58,11 +45,11 @@ describe("fixed: a value seen before a block is a new request", () => {
       });
       fc.assert(
         fc.property(fc.array(step, { minLength: 1, maxLength: 4 }), (steps) => {
-          let world = RUNNING;
+          let world = RUNNING_WORLD;
           let lastConsumed: number | undefined;
           for (const { value, jobRunning } of steps) {
             const next = cycle(
-              edit(withJobState(world, jobRunning ? "RUNNING" : "FAILED"), facts, value),
+              editNonce(withJobState(world, jobRunning ? "RUNNING" : "FAILED"), facts, value),
             );
             const fires = value !== null && value !== lastConsumed;
             expect(triggeredNonces(next.plan, facts)).toEqual(fires && jobRunning ? [value] : []);

@@ -4,33 +4,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { reconcile, settle } from "../../src/reconcile/index.js";
-import {
-  conditionOf,
-  cycle,
-  editSpec,
-  inputFor,
-  must,
-  steadyWorld,
-  type World,
-} from "../support/builders.js";
+import { conditionOf, cycle, editSpec, inputFor, must, type World } from "../support/builders.js";
 import { propertyParameters } from "../support/property.js";
 import {
   actionTypes,
+  editNonce,
   failAt,
   NONCE_KINDS,
   type NonceKindFacts,
-  setNonce,
+  RUNNING_WORLD,
   statusOf,
   triggeredNonces,
   withJobState,
 } from "./support.js";
-
-// Converged once: every test starts from a RUNNING deployment with no nonce history.
-const RUNNING = steadyWorld("PATCH", { state: "RUNNING" });
-
-function edit(world: World, facts: NonceKindFacts, value: number | null): World {
-  return editSpec(world, (cr) => setNonce(cr, facts, value));
-}
 
 /** One host cycle; returns the nonces of this kind the plan triggered and the new world. */
 function run(world: World, facts: NonceKindFacts) {
@@ -42,7 +28,7 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
   "seed nonce rules for %s",
   (_field, facts) => {
     it(`seed: changing ${facts.field} to a different non-null number triggers ${facts.action} once`, () => {
-      const first = run(edit(RUNNING, facts, 1), facts);
+      const first = run(editNonce(RUNNING_WORLD, facts, 1), facts);
       expect(first.triggered).toEqual([1]);
       expect(statusOf(first.world)[facts.processed]).toBe(1);
       expect(conditionOf(statusOf(first.world), "NonceAligned")).toMatchObject({
@@ -58,34 +44,34 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     });
 
     it(`seed: a ${facts.field} decrement triggers (equality comparison)`, () => {
-      const five = run(edit(RUNNING, facts, 5), facts);
+      const five = run(editNonce(RUNNING_WORLD, facts, 5), facts);
       expect(five.triggered).toEqual([5]);
-      const three = run(edit(five.world, facts, 3), facts);
+      const three = run(editNonce(five.world, facts, 3), facts);
       expect(three.triggered).toEqual([3]);
       expect(statusOf(three.world)[facts.processed]).toBe(3);
-      const minus = run(edit(three.world, facts, -1), facts);
+      const minus = run(editNonce(three.world, facts, -1), facts);
       expect(minus.triggered).toEqual([-1]);
     });
 
     it(`seed: ${facts.field} 0 triggers on a CR that never processed a nonce`, () => {
-      expect(statusOf(RUNNING)[facts.processed]).toBeUndefined();
-      expect(statusOf(RUNNING)[facts.consumed]).toBeUndefined();
-      const zero = run(edit(RUNNING, facts, 0), facts);
+      expect(statusOf(RUNNING_WORLD)[facts.processed]).toBeUndefined();
+      expect(statusOf(RUNNING_WORLD)[facts.consumed]).toBeUndefined();
+      const zero = run(editNonce(RUNNING_WORLD, facts, 0), facts);
       expect(zero.triggered).toEqual([0]);
       expect(statusOf(zero.world)[facts.processed]).toBe(0);
     });
 
     it(`seed: ${facts.field} null disables the operation`, () => {
-      const one = run(edit(RUNNING, facts, 1), facts);
-      const disabled = run(edit(one.world, facts, null), facts);
+      const one = run(editNonce(RUNNING_WORLD, facts, 1), facts);
+      const disabled = run(editNonce(one.world, facts, null), facts);
       expect(disabled.plan.actions).toEqual([]);
       expect(conditionOf(statusOf(disabled.world), "NonceAligned")?.status).toBe("True");
       // Null on a fresh history is no request at all.
-      expect(run(edit(RUNNING, facts, null), facts).plan.actions).toEqual([]);
+      expect(run(editNonce(RUNNING_WORLD, facts, null), facts).plan.actions).toEqual([]);
     });
 
     it(`seed: ${facts.field} processed while the job is not RUNNING is blocked: no call, NonceAligned False ${facts.blockedReason}`, () => {
-      const done = run(edit(RUNNING, facts, 1), facts).world;
+      const done = run(editNonce(RUNNING_WORLD, facts, 1), facts).world;
       for (const state of [
         "FAILED",
         "TRANSITIONING",
@@ -93,7 +79,7 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
         "SUSPENDED",
         "FINISHED",
       ] as const) {
-        const blocked = run(edit(withJobState(done, state), facts, 2), facts);
+        const blocked = run(editNonce(withJobState(done, state), facts, 2), facts);
         expect(blocked.triggered, state).toEqual([]);
         expect(conditionOf(blocked.settled.status, "NonceAligned"), state).toMatchObject({
           status: "False",
@@ -106,7 +92,7 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
 
     it(`seed: ${facts.field} is blocked while an Autopilot scaling operation is in progress`, () => {
       const scaling = {
-        ...edit(RUNNING, facts, 1),
+        ...editNonce(RUNNING_WORLD, facts, 1),
         autopilot: { mode: "ACTIVE" as const, scalingInProgress: true },
       };
       const plan = reconcile(inputFor(scaling));
@@ -118,7 +104,7 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     });
 
     it(`seed: the blocked ${facts.field} is consumed: reverting to the same value does not re-trigger`, () => {
-      const blocked = run(edit(withJobState(RUNNING, "FAILED"), facts, 7), facts);
+      const blocked = run(editNonce(withJobState(RUNNING_WORLD, "FAILED"), facts, 7), facts);
       expect(blocked.triggered).toEqual([]);
       // The job runs again; the blocked value stays consumed.
       const recovered = withJobState(blocked.world, "RUNNING");
@@ -129,9 +115,9 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
         reason: facts.blockedReason,
       });
       // Reverting through null to the blocked value does not re-trigger either.
-      const cleared = run(edit(again.world, facts, null), facts);
+      const cleared = run(editNonce(again.world, facts, null), facts);
       expect(cleared.triggered).toEqual([]);
-      const reverted = run(edit(cleared.world, facts, 7), facts);
+      const reverted = run(editNonce(cleared.world, facts, 7), facts);
       expect(reverted.triggered).toEqual([]);
       expect(conditionOf(reverted.settled.status, "NonceAligned")?.reason).toBe(
         facts.blockedReason,
@@ -139,8 +125,8 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     });
 
     it(`seed: a new ${facts.field} value applied after the job returns to RUNNING retries`, () => {
-      const blocked = run(edit(withJobState(RUNNING, "FAILED"), facts, 7), facts);
-      const retried = run(edit(withJobState(blocked.world, "RUNNING"), facts, 8), facts);
+      const blocked = run(editNonce(withJobState(RUNNING_WORLD, "FAILED"), facts, 7), facts);
+      const retried = run(editNonce(withJobState(blocked.world, "RUNNING"), facts, 8), facts);
       expect(retried.triggered).toEqual([8]);
       expect(statusOf(retried.world)[facts.processed]).toBe(8);
       expect(conditionOf(statusOf(retried.world), "NonceAligned")).toMatchObject({
@@ -150,7 +136,7 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
     });
 
     it(`seed: ${facts.processed} is the last ${facts.field} value successfully submitted`, () => {
-      const world = edit(run(edit(RUNNING, facts, 1), facts).world, facts, 2);
+      const world = editNonce(run(editNonce(RUNNING_WORLD, facts, 1), facts).world, facts, 2);
       const input = inputFor(world);
       const plan = reconcile(input);
       expect(triggeredNonces(plan, facts)).toEqual([2]);
@@ -189,10 +175,10 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
       });
       fc.assert(
         fc.property(values, (sequence) => {
-          let world = RUNNING;
+          let world = RUNNING_WORLD;
           let lastConsumed: number | undefined;
           for (const value of sequence) {
-            const step = run(edit(world, facts, value), facts);
+            const step = run(editNonce(world, facts, value), facts);
             const expected = value !== null && value !== lastConsumed ? [value] : [];
             expect(step.triggered).toEqual(expected);
             if (value !== null) lastConsumed = value;
@@ -208,8 +194,8 @@ describe.each(NONCE_KINDS.map((facts) => [facts.field, facts] as const))(
 describe("seed: both nonces", () => {
   it("seed: a blocked savepointNonce stays reported while a later restartNonce runs", () => {
     const [savepoint, restart] = NONCE_KINDS as [NonceKindFacts, NonceKindFacts];
-    const blocked = run(edit(withJobState(RUNNING, "FAILED"), savepoint, 1), savepoint);
-    const restarted = cycle(edit(withJobState(blocked.world, "RUNNING"), restart, 1));
+    const blocked = run(editNonce(withJobState(RUNNING_WORLD, "FAILED"), savepoint, 1), savepoint);
+    const restarted = cycle(editNonce(withJobState(blocked.world, "RUNNING"), restart, 1));
     expect(actionTypes(restarted.plan)).toEqual(["RestartJob"]);
     // NonceAligned still reports the savepoint that was blocked.
     expect(conditionOf(restarted.settled.status, "NonceAligned")?.reason).toBe("SavepointBlocked");

@@ -2,7 +2,7 @@
 // so one test body guards the seed's nonce rules for both.
 import type { ActualState, VvpDeployment, VvpDeploymentStatus } from "../../src/models/index.js";
 import type { ActionOutcome, PlanAction, ReconcilePlan } from "../../src/reconcile/index.js";
-import { must, type World } from "../support/builders.js";
+import { editSpec, must, steadyWorld, type World } from "../support/builders.js";
 
 /** The action types of a plan, in order. */
 export function actionTypes(plan: { actions: readonly PlanAction[] }): PlanAction["type"][] {
@@ -83,4 +83,12 @@ export function withJobState(world: World, state: ActualState): World {
 /** A status field of the world's CR. */
 export function statusOf(world: World): VvpDeploymentStatus {
   return must(world.cr, "CR").status ?? {};
+}
+
+/** Converged once: a RUNNING PATCH-mode deployment with no nonce history. */
+export const RUNNING_WORLD: World = steadyWorld("PATCH", { state: "RUNNING" });
+
+/** The world after the author sets one nonce (a spec edit, so a new generation). */
+export function editNonce(world: World, facts: NonceKindFacts, value: number | null): World {
+  return editSpec(world, (cr) => setNonce(cr, facts, value));
 }
