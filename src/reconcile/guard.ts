@@ -1,4 +1,32 @@
-import type { FieldError, VvpDeployment } from "../models/index.js";
+import { z } from "zod";
+import {
+  DesiredStateSchema,
+  type FieldError,
+  fieldErrorsFromZod,
+  NonceSchema,
+  ObjectMetaSchema,
+  type VvpDeployment,
+} from "../models/index.js";
+
+const META = ObjectMetaSchema.shape;
+
+/**
+ * The single values the core reads (compares, does arithmetic on, or writes
+ * into messages), with the schema each must meet. A value of another type,
+ * such as an object whose `toString` was replaced, would otherwise surface as
+ * a TypeError deep inside a cycle.
+ */
+const SCALARS_THE_CORE_READS: readonly (readonly [readonly string[], z.ZodType])[] = [
+  [["metadata", "namespace"], META.namespace],
+  [["metadata", "uid"], META.uid],
+  [["metadata", "generation"], META.generation],
+  [["metadata", "deletionTimestamp"], META.deletionTimestamp],
+  [["spec", "initFields"], z.looseObject({}).optional()],
+  [["spec", "savepointNonce"], NonceSchema],
+  [["spec", "restartNonce"], NonceSchema],
+  [["spec", "deployment", "spec", "state"], DesiredStateSchema.optional()],
+  [["spec", "deployment", "spec", "template", "spec", "parallelism"], z.number().int().optional()],
+];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -58,11 +86,26 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
     if (deploymentSpec.template.spec === undefined) required("spec.deployment.spec.template.spec");
     else invalidType("spec.deployment.spec.template.spec", "an object");
   }
+  for (const [path, schema] of SCALARS_THE_CORE_READS) {
+    const value = valueAt(anyCr, path);
+    const result = schema.safeParse(value);
+    if (!result.success) errors.push(...fieldErrorsFromZod(result.error.issues, value, path));
+  }
   return errors;
 
   function invalidType(field: string, expected: string): void {
     errors.push({ field, reason: "FieldValueInvalid", message: `must be ${expected}` });
   }
+}
+
+// undefined where a parent is missing or not an object: the checks above report those.
+function valueAt(root: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (!isObject(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
 }
 
 // The finalizer check reads the list; Kubernetes' own schema makes it a list

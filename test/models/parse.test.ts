@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatFieldPath, parseVvpDeployment } from "../../src/models/index.js";
 import { exampleCr, exampleText } from "../support/examples.js";
+import { hostileValue } from "../support/hostile.js";
 import { propertyParameters } from "../support/property.js";
 
 describe("parseVvpDeployment", () => {
@@ -74,9 +75,9 @@ describe("parseVvpDeployment", () => {
     }
   });
 
-  it("never throws on arbitrary JSON, and every failure carries field errors", () => {
+  it("never throws on hostile values, and every failure carries field errors", () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
+      fc.property(hostileValue, (value) => {
         const result = parseVvpDeployment(value);
         if (!result.ok) {
           expect(result.errors.length).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import {
   steadyWorld,
   type World,
 } from "../support/builders.js";
+import { hostileValue } from "../support/hostile.js";
 import { propertyParameters } from "../support/property.js";
 
 type Path = readonly (string | number)[];
@@ -53,23 +54,38 @@ function deletingWorld(): World {
   return { ...world, cr };
 }
 
+const FIELDS_THE_CORE_READS: Path[] = [
+  ["metadata", "namespace"],
+  ["metadata", "uid"],
+  ["metadata", "generation"],
+  ["metadata", "deletionTimestamp"],
+  ["metadata", "finalizers"],
+  ["spec", "initFields"],
+  ["spec", "savepointNonce"],
+  ["spec", "restartNonce"],
+  ["spec", "deployment", "spec", "state"],
+  ["spec", "deployment", "spec", "template", "spec", "parallelism"],
+];
+
 function candidatePaths(cr: VvpDeployment): Path[] {
   const record = cr as unknown as Record<string, unknown>;
   const spec = record.spec as Record<string, unknown>;
   return [
     ...pathsUnder(record.status, ["status"]),
     ...pathsUnder(record.metadata, ["metadata"]),
-    ...pathsUnder(spec.deployment, ["spec", "deployment"]),
+    ...pathsUnder(spec, ["spec"]),
+    // Fields the core reads, whether or not the world sets them.
+    ...FIELDS_THE_CORE_READS,
   ];
 }
 
 describe("malformed input", () => {
-  it("reconcile and settle never throw when any status, metadata or spec.deployment node is replaced by arbitrary JSON", () => {
+  it("reconcile and settle never throw when any status, metadata or spec node is replaced by a hostile value", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...worlds.keys()),
         fc.nat(),
-        fc.jsonValue(),
+        hostileValue,
         fc.boolean(),
         (worldIndex, pick, value, junkSavepoints) => {
           const world = worlds[worldIndex] as World;
@@ -108,7 +124,7 @@ describe("malformed input", () => {
     }
   });
 
-  it("guards the template and the finalizers", () => {
+  it("guards the template, the finalizers and every single value the core reads", () => {
     const world = steadyWorld("PATCH");
     const cr = world.cr as VvpDeployment;
     const cases: [Path, unknown, string][] = [
@@ -117,6 +133,21 @@ describe("malformed input", () => {
       [["spec", "deployment", "spec", "template"], {}, "spec.deployment.spec.template.spec"],
       [["metadata", "finalizers"], {}, "metadata.finalizers"],
       [["metadata", "finalizers"], [3], "metadata.finalizers[0]"],
+      // The regression CI found: a template literal ran the replaced toString.
+      [["spec", "deployment", "spec", "state"], { toString: [] }, "spec.deployment.spec.state"],
+      [["spec", "deployment", "spec", "state"], "STOPPED", "spec.deployment.spec.state"],
+      [["spec", "savepointNonce"], "1", "spec.savepointNonce"],
+      [["spec", "restartNonce"], 1.5, "spec.restartNonce"],
+      [["spec", "initFields"], "x", "spec.initFields"],
+      [["metadata", "generation"], "2", "metadata.generation"],
+      [["metadata", "uid"], 5, "metadata.uid"],
+      [["metadata", "namespace"], Object.create(null), "metadata.namespace"],
+      [["metadata", "deletionTimestamp"], true, "metadata.deletionTimestamp"],
+      [
+        ["spec", "deployment", "spec", "template", "spec", "parallelism"],
+        "2",
+        "spec.deployment.spec.template.spec.parallelism",
+      ],
     ];
     for (const [path, value, field] of cases) {
       const plan = reconcile(inputFor({ ...world, cr: replaced(cr, path, value) }));

@@ -6,6 +6,7 @@ import {
   type ValidationResult,
   validateVvpDeployment,
 } from "../../src/validation/index.js";
+import { hostileValue } from "../support/hostile.js";
 import { propertyParameters } from "../support/property.js";
 import { allPaths, example, type Json } from "./objects.js";
 
@@ -29,14 +30,14 @@ function expectWellFormed(result: ValidationResult): void {
 }
 
 // A mutation: a path that exists in an example (or one key below it), and
-// either a deletion or any JSON value to put there.
+// either a deletion or a hostile value to put there.
 const mutatedCr = fc
   .constantFrom("PATCH" as const, "PUT" as const)
   .chain((mode) => {
     const mutation = fc.record({
       path: fc.constantFrom(...PATHS[mode]),
       extraKey: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
-      value: fc.oneof(fc.constant<typeof DELETE>(DELETE), fc.jsonValue({ maxDepth: 3 })),
+      value: fc.oneof(fc.constant<typeof DELETE>(DELETE), hostileValue),
     });
     return fc.tuple(fc.constant(mode), fc.array(mutation, { minLength: 1, maxLength: 4 }));
   })
