@@ -137,6 +137,8 @@ export {
   type ActionOutcome,
   /** What the Autopilot provider observed. */
   type AutopilotObservation,
+  /** Thrown by `reconcile` and `settle` when an observed value has the wrong type; names each field. */
+  InvalidObservationError,
   /** The host's mapping record: CR uid → VVP namespace, deploymentId, instanceId. */
   type MappingRecord,
   /** What the host observed: deployment, mapping, Autopilot, savepoints. */

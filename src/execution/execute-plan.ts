@@ -56,8 +56,8 @@ async function run(action: PlanAction, context: ExecutionContext): Promise<Actio
     case "CreateDeployment": {
       const deployment = await client.createDeployment(action.vvpNamespace, action.body as never);
       const deploymentId = deployment.metadata?.id;
-      if (deploymentId === undefined) {
-        throw new ExecutionError("VVP answered the create without metadata.id");
+      if (typeof deploymentId !== "string" || deploymentId === "") {
+        throw new ExecutionError("VVP answered the create without a metadata.id string");
       }
       // If this save fails the create counts as failed with status.deploymentId
       // unset, so the next cycle adopts the deployment by its cr-uid annotation.

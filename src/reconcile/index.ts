@@ -1,6 +1,7 @@
 export type { VvpSavepoint } from "../nonces/index.js";
 export { type Consistency, decideConsistency } from "./consistency.js";
 export { essentialFieldErrors } from "./guard.js";
+export { InvalidObservationError, observationFieldErrors } from "./observation-guard.js";
 export {
   type DeploymentLookup,
   type ObservationNeeds,

@@ -3,6 +3,7 @@ import { compose, type Effect } from "./compose.js";
 import { contextOf } from "./context.js";
 import { decide } from "./decide.js";
 import { essentialFieldErrors } from "./guard.js";
+import { assertObservation } from "./observation-guard.js";
 import { assertTimestamp, sanitizedInput } from "./sanitize.js";
 import type {
   ActionOutcome,
@@ -21,10 +22,13 @@ const NOT_RUN: Effect = { result: "notRun" };
  * actions, a host calls `settle` for the status to write. A malformed status
  * is the operator's own record and is rewritten clean, never a reason to
  * stop. Throws a `RangeError` when `now` is not an ISO timestamp (a host
- * programming error).
+ * programming error) and an `InvalidObservationError` when a value the core
+ * reads from the observation has the wrong type (VVP or a host store handed
+ * over something unexpected; nothing was decided, retry later).
  */
 export function reconcile(rawInput: ReconcileInput): ReconcilePlan {
   assertTimestamp(rawInput.now);
+  assertObservation(rawInput.observed);
   const input = sanitizedInput(rawInput);
   const skipped = skippedPlan(input);
   if (skipped !== undefined) return skipped;
@@ -43,8 +47,7 @@ export function reconcile(rawInput: ReconcileInput): ReconcilePlan {
  * Execution stops at the first failure: every action after it counts as not
  * run, whatever `outcomes` says. A DeleteDeployment answered 404 counts as
  * done (the deployment is gone). A missing outcome counts as not run.
- * Throws a `RangeError` when `now` is not an ISO timestamp (a host
- * programming error).
+ * Throws like `reconcile` on a bad `now` or observation.
  */
 export function settle(
   rawInput: ReconcileInput,
@@ -52,6 +55,7 @@ export function settle(
   outcomes: readonly ActionOutcome[],
 ): SettledResult {
   assertTimestamp(rawInput.now);
+  assertObservation(rawInput.observed);
   const input = sanitizedInput(rawInput);
   if (plan.skipped !== undefined) {
     return { status: plan.status, events: plan.events, requeueAfterMs: plan.requeueAfterMs };

@@ -4,6 +4,7 @@ import {
   RESTART_NONCE_ANNOTATION,
   SAVEPOINT_NONCE_ANNOTATION,
 } from "../../src/models/index.js";
+import { InvalidObservationError } from "../../src/reconcile/index.js";
 import { isVvpApiError } from "../../src/vvp-client/index.js";
 import {
   condition,
@@ -312,5 +313,45 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     await world.reconcile("my-deployment");
     expect(world.cr("my-deployment").status?.actualState).toBe("CANCELLED");
     expect(condition(world.cr("my-deployment"), "SpecAligned")?.status).toBe("True");
+  });
+
+  it("a malformed VVP answer fails the cycle with a typed error, writes nothing, and the next cycle recovers", async () => {
+    let corrupt = false;
+    const world = await startWorld({
+      client: {
+        // VVP (or a proxy) answers the deployment GET with a state of the wrong type.
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const url = String(input);
+          if (!corrupt || init?.method !== "GET" || !/\/deployments\/[^/?]+$/.test(url)) {
+            return response;
+          }
+          const body = (await response.json()) as { spec: Record<string, unknown> };
+          body.spec.state = { toString: [] };
+          return new Response(JSON.stringify(body), {
+            status: response.status,
+            headers: response.headers,
+          });
+        },
+      },
+    });
+    await running(world);
+    world.edit("my-deployment", (cr) => {
+      cr.spec.deployment.spec.template.spec.parallelism = 3;
+    });
+    const before = structuredClone(world.cr("my-deployment"));
+    world.simulator.clearRequests();
+    corrupt = true;
+    const failed = world.reconcile("my-deployment");
+    await expect(failed).rejects.toBeInstanceOf(InvalidObservationError);
+    await expect(failed).rejects.toMatchObject({
+      errors: [expect.objectContaining({ field: "observed.deployment.spec.state" })],
+    });
+    expect(writes(world)).toEqual([]);
+    expect(world.cr("my-deployment")).toEqual(before);
+    corrupt = false;
+    await world.reconcile("my-deployment");
+    expect(condition(world.cr("my-deployment"), "SpecAligned")?.status).toBe("True");
+    expect(writes(world)).toEqual([expect.stringMatching(/^PATCH /)]);
   });
 });

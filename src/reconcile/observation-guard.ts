@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { DesiredStateSchema, type FieldError, formatFieldPath } from "../models/index.js";
+
+const StringMap = z.record(z.string(), z.string());
+
+/**
+ * The floor of what the core reads from an observation, not VVP's whole
+ * model: VVP's answer passes when every value the core compares, counts or
+ * writes into a message has its type, so unknown fields and states of a newer
+ * VVP still pass (`status.state` is any string for that reason).
+ */
+const ObservationFloorSchema = z.object({
+  deployment: z
+    .looseObject({
+      metadata: z
+        .looseObject({
+          id: z.string().optional(),
+          name: z.string().optional(),
+          namespace: z.string().optional(),
+          annotations: StringMap.optional(),
+          labels: StringMap.optional(),
+        })
+        .optional(),
+      spec: z
+        .looseObject({
+          state: DesiredStateSchema.optional(),
+          template: z
+            .looseObject({
+              metadata: z.looseObject({ annotations: StringMap.optional() }).optional(),
+              spec: z.looseObject({ parallelism: z.number().int().optional() }).optional(),
+            })
+            .optional(),
+        })
+        .optional(),
+      status: z.looseObject({ state: z.string().optional() }).optional(),
+    })
+    .nullable(),
+  mapping: z
+    .looseObject({
+      deploymentId: z.string().min(1),
+      vvpNamespace: z.string().min(1),
+      instanceId: z.string(),
+    })
+    .nullable(),
+  autopilot: z
+    .looseObject({
+      mode: z.enum(["DISABLED", "MONITORING", "ACTIVE"]),
+      scalingInProgress: z.boolean(),
+      runtimeParallelism: z.number().int().optional(),
+    })
+    .optional(),
+  // Entries are read defensively one by one (see savepointTriggered).
+  savepoints: z.array(z.unknown()).optional(),
+});
+
+/**
+ * A malformed observation: VVP, the mapping store or the Autopilot provider
+ * handed over a value of the wrong type. Nothing was decided, so nothing is
+ * lost; the host retries the cycle. Messages name the field and the expected
+ * type, never the value, which came from outside and may hold anything.
+ */
+export class InvalidObservationError extends Error {
+  override readonly name = "InvalidObservationError";
+  /** One entry per malformed field, with paths such as `observed.deployment.spec.state`. */
+  readonly errors: readonly FieldError[];
+
+  constructor(errors: readonly FieldError[]) {
+    super(
+      `the observation cannot be reconciled: ${errors.map((error) => `${error.field}: ${error.message}`).join("; ")}`,
+    );
+    this.errors = errors;
+  }
+}
+
+/** The observation's malformed fields; empty when the core can read it. */
+export function observationFieldErrors(observed: unknown): FieldError[] {
+  const result = ObservationFloorSchema.safeParse(observed);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    field: formatFieldPath(["observed", ...issue.path]),
+    reason: "FieldValueInvalid",
+    message: issue.message,
+  }));
+}
+
+/** Throws an `InvalidObservationError` when the core cannot read the observation. */
+export function assertObservation(observed: unknown): void {
+  const errors = observationFieldErrors(observed);
+  if (errors.length > 0) throw new InvalidObservationError(errors);
+}
