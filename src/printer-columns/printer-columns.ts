@@ -23,22 +23,36 @@ export const PRINTER_COLUMN_NAMES = {
  * a creationTimestamp and `<invalid>` when it cannot be read.
  */
 export function printerColumns(cr: VvpDeployment, now: string): PrinterColumnValues {
-  const defaults: Record<string, string> = { NAME: cr.metadata.name };
+  const metadata: unknown = (cr as { metadata?: unknown }).metadata;
+  const name =
+    metadata !== null && typeof metadata === "object"
+      ? (metadata as { name?: unknown }).name
+      : undefined;
+  const defaults: Record<string, string> = { NAME: cellText(name) };
   const wide: Record<string, string> = {};
   const readable = withReadableConditions(cr);
   for (const column of PRINTER_COLUMNS) {
     const value = printerColumnValue(column, readable);
     let cell: string;
     if (column.type === "date") {
-      const age = Date.parse(now) - Date.parse(String(value));
+      const age = typeof value === "string" ? Date.parse(now) - Date.parse(value) : Number.NaN;
       cell =
         value === undefined ? "<unknown>" : Number.isNaN(age) ? "<invalid>" : humanDuration(age);
     } else {
-      cell = value === undefined ? "" : String(value);
+      cell = cellText(value);
     }
     (column.priority === 0 ? defaults : wide)[column.name] = cell;
   }
   return { default: defaults, wide: { ...defaults, ...wide } };
+}
+
+// A CR that skipped validation may hold anything where a column reads: an
+// object is printed as JSON (String() would run a toString the data may have
+// replaced), nothing as an empty cell.
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "object") return JSON.stringify(value) ?? "";
+  return String(value);
 }
 
 // kubectl's JSONPath finds nothing in a malformed status; neither do we: a

@@ -167,6 +167,36 @@ describe("malformed input", () => {
   });
 });
 
+describe("printer columns of a malformed CR", () => {
+  it("are strings whatever node of the CR is replaced by a hostile value (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...worlds.keys()),
+        fc.nat(),
+        hostileValue,
+        (worldIndex, pick, value) => {
+          const cr = (worlds[worldIndex] as World).cr as VvpDeployment;
+          const paths = pathsUnder(cr, []).filter((path) => path.length > 0);
+          const columns = printerColumns(
+            replaced(cr, paths[pick % paths.length] as Path, value),
+            NOW,
+          );
+          for (const cell of Object.values(columns.wide)) expect(typeof cell).toBe("string");
+        },
+      ),
+      propertyParameters,
+    );
+  });
+
+  it("print an object as JSON, not through its toString", () => {
+    const cr = structuredClone(steadyWorld("PATCH").cr as VvpDeployment);
+    const odd = replaced(cr, ["metadata", "name"], { toString: [] });
+    expect(printerColumns(odd, NOW).default.NAME).toBe('{"toString":[]}');
+    const badDate = replaced(cr, ["metadata", "creationTimestamp"], { toString: [] });
+    expect(printerColumns(badDate, NOW).default.AGE).toBe("<invalid>");
+  });
+});
+
 describe("printer columns of a malformed status", () => {
   it("print empty cells instead of throwing", () => {
     const cr = steadyWorld("PATCH").cr as VvpDeployment;
