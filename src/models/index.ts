@@ -2,6 +2,7 @@ export * from "./conditions.js";
 export * from "./field-constraints.js";
 export * from "./field-error.js";
 export * from "./parse.js";
+export * from "./prototype-keys.js";
 export * from "./spec.js";
 export * from "./status.js";
 export * from "./vvp-deployment.js";

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { type FieldError, fieldErrorsFromZod, ROOT_FIELD } from "./field-error.js";
+import { prototypeKeyErrors } from "./prototype-keys.js";
 import { type VvpDeployment, VvpDeploymentSchema } from "./vvp-deployment.js";
 
 /** The outcome of parsing: the typed CR, or every field error at once. */
@@ -42,8 +43,12 @@ export function parseVvpDeployment(input: unknown): ParseResult<VvpDeployment> {
   }
   try {
     const result = VvpDeploymentSchema.safeParse(value);
-    if (result.success) return { ok: true, value: result.data };
-    return { ok: false, errors: fieldErrorsFromZod(result.error.issues, value) };
+    const errors = [
+      ...prototypeKeyErrors(value),
+      ...(result.success ? [] : fieldErrorsFromZod(result.error.issues, value)),
+    ];
+    if (result.success && errors.length === 0) return { ok: true, value: result.data };
+    return { ok: false, errors };
   } catch (error) {
     // Only objects no YAML or JSON produces get here (a throwing getter, a proxy).
     return rootError(

@@ -4,6 +4,7 @@ import {
   VVP_CONTROLLER_ANNOTATION_PREFIX,
   type VvpDeployment,
 } from "../models/index.js";
+import { setOwn } from "./own-keys.js";
 
 /** A JSON object as sent to VVP. */
 export type JsonObject = { [key: string]: unknown };
@@ -37,20 +38,22 @@ export function markedMetadata(
 ): JsonObject {
   const out: JsonObject = {};
   if (metadata !== undefined) {
-    for (const key in metadata) {
-      if (!BOOKKEEPING_METADATA.has(key) && metadata[key] !== undefined) out[key] = metadata[key];
+    for (const key of Object.keys(metadata)) {
+      if (!BOOKKEEPING_METADATA.has(key) && metadata[key] !== undefined) {
+        setOwn(out, key, metadata[key]);
+      }
     }
   }
   out.labels = {
     ...(metadata?.labels as Record<string, string> | undefined),
     [OWNER_LABEL]: instanceId,
   };
-  const annotations: Record<string, string> = {};
+  const annotations: JsonObject = {};
   const given = metadata?.annotations as Record<string, string> | undefined;
   if (given !== undefined) {
-    for (const key in given) {
+    for (const key of Object.keys(given)) {
       const value = given[key];
-      if (!isBookkeepingAnnotation(key) && value !== undefined) annotations[key] = value;
+      if (!isBookkeepingAnnotation(key) && value !== undefined) setOwn(annotations, key, value);
     }
   }
   annotations[CR_UID_ANNOTATION] = crUid;

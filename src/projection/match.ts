@@ -1,5 +1,6 @@
 import type { VvpDeployment, VvpDeploymentObject } from "../models/index.js";
 import { isBookkeepingAnnotation, type JsonObject } from "./marks.js";
+import { ownValue } from "./own-keys.js";
 import { projectDeployment } from "./project.js";
 
 /** Options of {@link deploymentDifferences}. */
@@ -50,21 +51,21 @@ function collect(
   options: MatchOptions,
   out: string[],
 ): void {
-  for (const key in expected) {
+  for (const key of Object.keys(expected)) {
     const here = path === "" ? key : `${path}.${key}`;
     if (options.ignoreState === true && here === "spec.state") continue;
     if (here === "metadata.annotations" || here === "spec.template.metadata.annotations") {
       // VVP's bookkeeping annotations never count.
       const want = expected[key] as Record<string, string>;
-      const have = (actual[key] ?? {}) as Record<string, string>;
-      for (const name in want) {
-        if (!isBookkeepingAnnotation(name) && want[name] !== have[name])
+      const have = (ownValue(actual, key) ?? {}) as JsonObject;
+      for (const name of Object.keys(want)) {
+        if (!isBookkeepingAnnotation(name) && want[name] !== ownValue(have, name))
           out.push(`${here}[${name}]`);
       }
       continue;
     }
     const want = expected[key];
-    const have = actual[key];
+    const have = ownValue(actual, key);
     if (isObject(want)) {
       if (isObject(have)) collect(want, have, here, options, out);
       else out.push(here);

@@ -1,4 +1,5 @@
 import type { JsonObject } from "./marks.js";
+import { ownValue, setOwn } from "./own-keys.js";
 
 function isPlainObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -11,11 +12,15 @@ function isPlainObject(value: unknown): value is JsonObject {
  */
 export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
-  for (const key in over) {
+  for (const key of Object.keys(over)) {
     const value = over[key];
     if (value === undefined) continue;
-    const existing = out[key];
-    out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+    const existing = ownValue(out, key);
+    setOwn(
+      out,
+      key,
+      isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value,
+    );
   }
   return out;
 }

@@ -6,6 +6,7 @@ import {
 } from "../models/index.js";
 import { crIdentity, type JsonObject, markedMetadata } from "./marks.js";
 import { deepMerge } from "./merge.js";
+import { setOwn } from "./own-keys.js";
 
 /** A create or update of the VVP deployment. */
 export type ProjectionOperation = "create" | "update";
@@ -61,8 +62,8 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
     merged = deepMerge(cr.spec.initFields as unknown as JsonObject, source);
   }
   const body: JsonObject = {};
-  for (const key in merged) {
-    if (key !== "status" && merged[key] !== undefined) body[key] = merged[key];
+  for (const key of Object.keys(merged)) {
+    if (key !== "status" && merged[key] !== undefined) setOwn(body, key, merged[key]);
   }
   body.metadata = markedMetadata(
     merged.metadata as JsonObject | undefined,

@@ -3,6 +3,7 @@ import {
   ARTIFACT_REQUIRED_FIELD,
   type FieldError,
   fieldErrorsFromZod,
+  prototypeKeyErrors,
   VvpDeploymentSchema,
 } from "../models/index.js";
 import { describeValue, valueAt } from "./paths.js";
@@ -40,8 +41,10 @@ const NONCE_FIELDS = ["savepointNonce", "restartNonce"] as const;
 /** Shape errors of the whole CR from `VvpDeploymentSchema`, with messages that say what to write. */
 export function schemaFieldErrors(object: unknown): FieldError[] {
   const result = VvpDeploymentSchema.safeParse(object);
-  if (result.success) return [];
-  return fieldErrorsFromZod(result.error.issues, object).map((error) => explain(error, object));
+  const shape = result.success
+    ? []
+    : fieldErrorsFromZod(result.error.issues, object).map((error) => explain(error, object));
+  return [...prototypeKeyErrors(object), ...shape];
 }
 
 function explain(error: FieldError, object: unknown): FieldError {

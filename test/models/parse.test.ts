@@ -154,3 +154,35 @@ describe("parseVvpDeployment on objects no document produces", () => {
     });
   });
 });
+
+describe("parseVvpDeployment on a __proto__ key", () => {
+  const field = "spec.deployment.spec.template.spec.flinkConfiguration[__proto__]";
+
+  it("refuses it from YAML text, naming the field, instead of dropping it", () => {
+    const text = exampleText("PATCH").replace(
+      '          engineVersionName: "vera-4.1-flink-1.20"',
+      '          engineVersionName: "vera-4.1-flink-1.20"\n          flinkConfiguration:\n            __proto__: "x"',
+    );
+    expect(text).toContain("__proto__");
+    const result = parseVvpDeployment(text);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toEqual([
+      expect.objectContaining({ field, reason: "FieldValueNotSupported" }),
+    ]);
+  });
+
+  it("refuses it from an object read from JSON, with the other errors", () => {
+    const cr = exampleCr("PATCH");
+    const json = JSON.stringify(cr).replace(
+      '"engineVersionName":',
+      '"flinkConfiguration":{"__proto__":{"a":"b"}},"engineVersionName":',
+    );
+    const value = JSON.parse(json);
+    value.spec.syncingMode = "SOMETIMES";
+    const result = parseVvpDeployment(value);
+    expect(!result.ok && result.errors.map((error) => error.field)).toEqual([
+      field,
+      "spec.syncingMode",
+    ]);
+  });
+});

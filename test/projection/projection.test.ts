@@ -247,3 +247,57 @@ describe("deploymentMatches", () => {
     ).toEqual(["spec.template.metadata.annotations[ververica.platform/restart-nonce]"]);
   });
 });
+
+describe("keys named like Object.prototype members", () => {
+  // JSON.parse makes "__proto__" an own key, as a CR read from the API server has it.
+  const odd = JSON.parse(
+    '{"__proto__": "x", "constructor": "y", "toString": "z", "hasOwnProperty": "w"}',
+  ) as Record<string, string>;
+
+  function withOddKeys(mode: "PATCH" | "PUT"): VvpDeployment {
+    const cr = structuredClone(buildCr(mode));
+    cr.spec.deployment.spec.template.spec.flinkConfiguration = { ...odd };
+    cr.spec.deployment.metadata.annotations = { ...odd };
+    return cr;
+  }
+
+  it.each(["PATCH", "PUT"] as const)("reach VVP as data in the %s body", (mode) => {
+    for (const operation of ["create", "update"] as const) {
+      const sent = JSON.parse(
+        JSON.stringify(
+          projectDeployment(withOddKeys(mode), { operation, instanceId: INSTANCE }).body,
+        ),
+      );
+      expect(sent.spec.template.spec.flinkConfiguration).toEqual(odd);
+      expect(sent.metadata.annotations).toMatchObject(odd);
+    }
+  });
+
+  it("merge from initFields as data, without touching a prototype", () => {
+    const over = JSON.parse('{"__proto__": {"c": 2}}');
+    for (const [base, expected] of [
+      ['{"b": 1}', '{"b": 1, "__proto__": {"c": 2}}'],
+      ['{"__proto__": {"a": 1}, "b": 1}', '{"__proto__": {"a": 1, "c": 2}, "b": 1}'],
+    ] as const) {
+      const merged = deepMerge(JSON.parse(base), over);
+      expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+      expect(JSON.parse(JSON.stringify(merged))).toEqual(JSON.parse(expected));
+    }
+  });
+
+  it("count when VVP lacks them, and match when it holds them", () => {
+    const cr = withOddKeys("PATCH");
+    const held = JSON.parse(JSON.stringify(deploymentFor(cr)));
+    // Spread, not Object.assign: assigning "__proto__" would set the prototype.
+    held.metadata.annotations = { ...held.metadata.annotations, ...odd };
+    expect(deploymentDifferences(cr, held, { instanceId: INSTANCE })).toEqual([]);
+    const lacking = deploymentFor(buildCr("PATCH"));
+    expect(deploymentDifferences(cr, lacking, { instanceId: INSTANCE })).toEqual(
+      expect.arrayContaining([
+        "spec.template.spec.flinkConfiguration",
+        "metadata.annotations[__proto__]",
+        "metadata.annotations[constructor]",
+      ]),
+    );
+  });
+});

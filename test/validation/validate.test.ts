@@ -379,3 +379,21 @@ describe("a status written by the author", () => {
     expect(result.warnings).toEqual([]);
   });
 });
+
+describe("keys JavaScript cannot carry", () => {
+  it("a __proto__ key anywhere is refused with its path, since it would never reach VVP", () => {
+    const cr = JSON.parse(
+      JSON.stringify(example("PUT")).replace(
+        '"engineVersionName":',
+        '"flinkConfiguration":{"__proto__":"x","constructor":"y"},"engineVersionName":',
+      ),
+    );
+    expect(errorsOf(cr)).toEqual([
+      {
+        field: `${TEMPLATE_SPEC}.flinkConfiguration[__proto__]`,
+        reason: "FieldValueNotSupported",
+        message: expect.stringContaining("never reach VVP"),
+      },
+    ]);
+  });
+});
