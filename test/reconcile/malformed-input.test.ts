@@ -11,33 +11,9 @@ import {
   steadyWorld,
   type World,
 } from "../support/builders.js";
-import { hostileValue } from "../support/hostile.js";
+import { hostileReplacement } from "../support/hostile.js";
+import { type Path, pathsUnder, replacedAt as replaced } from "../support/json-paths.js";
 import { propertyParameters } from "../support/property.js";
-
-type Path = readonly (string | number)[];
-
-// Every node under a root, the root included.
-function pathsUnder(value: unknown, prefix: Path): Path[] {
-  const paths: Path[] = [prefix];
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      paths.push(...pathsUnder(item, [...prefix, index]));
-    });
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      paths.push(...pathsUnder(item, [...prefix, key]));
-    }
-  }
-  return paths;
-}
-
-function replaced(cr: VvpDeployment, path: Path, value: unknown): VvpDeployment {
-  const copy = structuredClone(cr) as unknown as Record<string | number, unknown>;
-  let node: Record<string | number, unknown> = copy;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  node[path[path.length - 1] as string | number] = value;
-  return copy as unknown as VvpDeployment;
-}
 
 const worlds: World[] = [
   steadyWorld("PATCH"),
@@ -83,17 +59,14 @@ describe("malformed input", () => {
   it("reconcile and settle never throw when any status, metadata or spec node is replaced by a hostile value", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...worlds.keys()),
-        fc.nat(),
-        hostileValue,
+        hostileReplacement(
+          worlds.map((world) => world.cr as VvpDeployment),
+          candidatePaths,
+        ),
         fc.boolean(),
-        (worldIndex, pick, value, junkSavepoints) => {
-          const world = worlds[worldIndex] as World;
-          const cr = world.cr as VvpDeployment;
-          const paths = candidatePaths(cr);
-          const path = paths[pick % paths.length] as Path;
+        ({ index, replaced: cr }, junkSavepoints) => {
           // The host observed VVP for the CR before it was changed.
-          const input = { ...inputFor(world), cr: replaced(cr, path, value) };
+          const input = { ...inputFor(worlds[index] as World), cr };
           if (junkSavepoints) {
             input.observed.savepoints = [null, {}, { metadata: null }] as unknown as [];
           }
@@ -171,16 +144,12 @@ describe("printer columns of a malformed CR", () => {
   it("are strings whatever node of the CR is replaced by a hostile value (property)", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...worlds.keys()),
-        fc.nat(),
-        hostileValue,
-        (worldIndex, pick, value) => {
-          const cr = (worlds[worldIndex] as World).cr as VvpDeployment;
-          const paths = pathsUnder(cr, []).filter((path) => path.length > 0);
-          const columns = printerColumns(
-            replaced(cr, paths[pick % paths.length] as Path, value),
-            NOW,
-          );
+        hostileReplacement(
+          worlds.map((world) => world.cr as VvpDeployment),
+          (cr) => pathsUnder(cr).filter((path) => path.length > 0),
+        ),
+        ({ replaced: cr }) => {
+          const columns = printerColumns(cr, NOW);
           for (const cell of Object.values(columns.wide)) expect(typeof cell).toBe("string");
         },
       ),

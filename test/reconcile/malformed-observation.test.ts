@@ -7,32 +7,9 @@ import {
   settle,
 } from "../../src/reconcile/index.js";
 import { allSucceeded, inputFor, steadyWorld, type World } from "../support/builders.js";
-import { hostileValue } from "../support/hostile.js";
+import { hostileReplacement } from "../support/hostile.js";
+import { pathsUnder, replacedAt } from "../support/json-paths.js";
 import { propertyParameters } from "../support/property.js";
-
-type Path = readonly (string | number)[];
-
-function pathsUnder(value: unknown, prefix: Path): Path[] {
-  const paths: Path[] = prefix.length === 0 ? [] : [prefix];
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      paths.push(...pathsUnder(item, [...prefix, index]));
-    });
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      paths.push(...pathsUnder(item, [...prefix, key]));
-    }
-  }
-  return paths;
-}
-
-function replacedAt<T>(root: T, path: Path, value: unknown): T {
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  node[path[path.length - 1] as string | number] = value;
-  return copy as T;
-}
 
 const worlds: World[] = [
   steadyWorld("PATCH"),
@@ -42,17 +19,15 @@ const worlds: World[] = [
 
 describe("a malformed observation", () => {
   it("is refused with an InvalidObservationError naming the field, never another error (property)", () => {
+    const inputs = worlds.map((world) => inputFor(world));
     fc.assert(
       fc.property(
-        fc.constantFrom(...worlds.keys()),
-        fc.nat(),
-        hostileValue,
-        (worldIndex, pick, value) => {
-          const input = inputFor(worlds[worldIndex] as World);
-          const paths = pathsUnder(input.observed, []);
-          const path = paths[pick % paths.length] as Path;
-          const observed = replacedAt(input.observed, path, value);
-          const changed = { ...input, observed };
+        hostileReplacement(
+          inputs.map((input) => input.observed),
+          (observed) => pathsUnder(observed).filter((path) => path.length > 0),
+        ),
+        ({ index, replaced: observed }) => {
+          const changed = { ...(inputs[index] as (typeof inputs)[number]), observed };
           let plan: ReturnType<typeof reconcile>;
           try {
             plan = reconcile(changed);
