@@ -47,10 +47,17 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
   return out === "" ? ROOT_FIELD : out;
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/**
+ * The value at a field path, or undefined when a step is missing, not an
+ * object, or a key into a list. Own keys only: a key named like an
+ * Object.prototype member (`constructor`, `__proto__`) must not resolve to it.
+ */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current = root;
   for (const segment of path) {
     if (current === null || typeof current !== "object") return undefined;
+    if (Array.isArray(current) && typeof segment !== "number") return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[segment];
   }
   return current;

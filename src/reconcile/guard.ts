@@ -6,6 +6,7 @@ import {
   NonceSchema,
   ObjectMetaSchema,
   type VvpDeployment,
+  valueAt,
 } from "../models/index.js";
 
 const META = ObjectMetaSchema.shape;
@@ -86,6 +87,7 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
     if (deploymentSpec.template.spec === undefined) required("spec.deployment.spec.template.spec");
     else invalidType("spec.deployment.spec.template.spec", "an object");
   }
+  // A parent that is missing or not an object reads as undefined: the checks above report those.
   for (const [path, schema] of SCALARS_THE_CORE_READS) {
     const value = valueAt(anyCr, path);
     const result = schema.safeParse(value);
@@ -96,16 +98,6 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
   function invalidType(field: string, expected: string): void {
     errors.push({ field, reason: "FieldValueInvalid", message: `must be ${expected}` });
   }
-}
-
-// undefined where a parent is missing or not an object: the checks above report those.
-function valueAt(root: Record<string, unknown>, path: readonly string[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (!isObject(node) || !Object.hasOwn(node, key)) return undefined;
-    node = node[key];
-  }
-  return node;
 }
 
 // The finalizer check reads the list; Kubernetes' own schema makes it a list

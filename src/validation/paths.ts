@@ -1,7 +1,7 @@
 import { type FieldError, ROOT_FIELD } from "../models/index.js";
 
-/** Message rendering shared with the schema errors, so both describe values alike. */
-export { describeValue } from "../models/index.js";
+/** Message rendering and path reading shared with the schema errors, so both read values alike. */
+export { describeValue, valueAt } from "../models/index.js";
 
 /** A JSON object as read from an unchecked input. */
 export type JsonObject = Record<string, unknown>;
@@ -9,17 +9,6 @@ export type JsonObject = Record<string, unknown>;
 /** Whether a value is an object with keys (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The value at a key path, or undefined when any step is missing or not an object. */
-export function valueAt(root: unknown, path: readonly string[]): unknown {
-  let current = root;
-  for (const key of path) {
-    // Own keys only: a CR key named like an Object.prototype member must not resolve to it.
-    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
-    current = current[key];
-  }
-  return current;
 }
 
 /** Structural equality of JSON-like values. */
