@@ -30,6 +30,20 @@ if (missing.length > 0) {
   console.error(`built package lacks: ${missing.join(", ")}`);
   process.exit(1);
 }
+// A host may load both builds in one process: errors of one must be instances
+// of the other's classes.
+const apiFields = { kind: "http", status: 503, method: "GET", path: "/x", message: "x" };
+const crossed = [
+  new esm.VvpApiError(apiFields) instanceof cjs.VvpApiError,
+  new cjs.VvpApiError(apiFields) instanceof esm.VvpApiError,
+  new esm.InvalidObservationError([]) instanceof cjs.InvalidObservationError,
+  new cjs.InvalidObservationError([]) instanceof esm.InvalidObservationError,
+  esm.isTransient(new cjs.VvpApiError(apiFields)),
+];
+if (esm.VvpApiError === cjs.VvpApiError || crossed.includes(false)) {
+  console.error(`errors are not instances across the ESM and CJS builds: ${crossed.join(", ")}`);
+  process.exit(1);
+}
 console.log(
-  `built package exports ${required.length + simulatorRequired.length} names through import and require`,
+  `built package exports ${required.length + simulatorRequired.length} names through import and require; its errors are instances across both`,
 );

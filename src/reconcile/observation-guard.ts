@@ -53,6 +53,10 @@ const ObservationFloorSchema = z.object({
   savepoints: z.array(z.unknown()).optional(),
 });
 
+// A brand in the global symbol registry, so `instanceof` holds across the
+// ESM and CJS copies of the package that a host loads side by side.
+const INVALID_OBSERVATION = Symbol.for("vvp-deployment-sdk.InvalidObservationError");
+
 /**
  * A malformed observation: VVP, the mapping store or the Autopilot provider
  * handed over a value of the wrong type. Nothing was decided, so nothing is
@@ -60,6 +64,11 @@ const ObservationFloorSchema = z.object({
  * type, never the value, which came from outside and may hold anything.
  */
 export class InvalidObservationError extends Error {
+  /** True for an InvalidObservationError of any copy of this package (ESM or CJS). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && INVALID_OBSERVATION in value;
+  }
+
   override readonly name = "InvalidObservationError";
   /** One entry per malformed field, with paths such as `observed.deployment.spec.state`. */
   readonly errors: readonly FieldError[];
@@ -69,6 +78,7 @@ export class InvalidObservationError extends Error {
       `the observation cannot be reconciled: ${errors.map((error) => `${error.field}: ${error.message}`).join("; ")}`,
     );
     this.errors = errors;
+    Object.defineProperty(this, INVALID_OBSERVATION, { value: true });
   }
 }
 

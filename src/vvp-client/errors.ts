@@ -19,12 +19,21 @@ export interface VvpApiErrorFields {
   retryAfterMs?: number;
 }
 
+// A brand in the global symbol registry: a host that loads the package both as
+// ESM and as CJS has two copies of this class, and `instanceof` must still hold.
+const VVP_API_ERROR = Symbol.for("vvp-deployment-sdk.VvpApiError");
+
 /**
  * A failed VVP call. It never carries the API token: messages are built from
  * the method, path, status and VVP's message (with the token scrubbed out),
  * and `cause` is a fresh error holding only a scrubbed description.
  */
 export class VvpApiError extends Error implements VvpApiErrorFields {
+  /** True for a VvpApiError of any copy of this package (ESM or CJS). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && VVP_API_ERROR in value;
+  }
+
   override readonly name = "VvpApiError";
   readonly kind: VvpApiErrorKind;
   readonly status: number | undefined;
@@ -35,6 +44,7 @@ export class VvpApiError extends Error implements VvpApiErrorFields {
 
   constructor(fields: VvpApiErrorFields & { message: string; cause?: Error }) {
     super(fields.message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    Object.defineProperty(this, VVP_API_ERROR, { value: true });
     this.kind = fields.kind;
     this.status = fields.status;
     this.method = fields.method;
