@@ -39,10 +39,10 @@ function annotatedMode(deployment: VvpDeploymentObject): AutopilotMode {
 const DISABLED: AutopilotObservation = { mode: "DISABLED", scalingInProgress: false };
 
 /**
- * The default of domain.md §3: the runtime parallelism is the running job's
+ * The default provider: the runtime parallelism is the running job's
  * `spec.parallelism` (one GET of the job, only when ACTIVE); a scaling run is
  * in progress when the mode is ACTIVE and VVP's `spec.state` differs from the
- * CR's desired state (as last projected) or VVP's `status.state` is TRANSITIONING.
+ * state last projected to VVP, or VVP's `status.state` is TRANSITIONING.
  */
 export function createDefaultAutopilotProvider(
   options: DefaultAutopilotProviderOptions = {},
@@ -53,10 +53,15 @@ export function createDefaultAutopilotProvider(
       if (deployment === null) return DISABLED;
       const mode = await modeOf(deployment);
       if (mode !== "ACTIVE") return { mode, scalingInProgress: false };
-      // Ours, refining domain.md: the CR's desired state as last projected
-      // (status.observedSpecState), so an author's own state change under an
-      // ACTIVE Autopilot is projected, not mistaken for a scaling run.
-      const desired = cr.status?.observedSpecState ?? cr.spec.deployment.spec.state;
+      // Ours: the state last sent and accepted (status.projectedSpecState),
+      // never merely desired. An author's own change under an ACTIVE
+      // Autopilot is then projected rather than mistaken for a scaling run,
+      // and a change deferred during a run cannot make the run look endless.
+      // A status written before that field existed falls back to the
+      // desired state it recorded.
+      const status = cr.status;
+      const desired =
+        status?.projectedSpecState ?? status?.observedSpecState ?? cr.spec.deployment.spec.state;
       const scalingInProgress =
         (desired !== undefined && deployment.spec?.state !== desired) ||
         deployment.status?.state === "TRANSITIONING";

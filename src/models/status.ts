@@ -4,18 +4,23 @@ import { ActualStateSchema, DesiredStateSchema } from "./vvp-deployment-body.js"
 
 const NonceValueSchema = z.number().int().nullable().optional();
 
-/** `status`: written only by the operator. Field names are the seed's. */
+/** `status`: written only by the operator. Field names are the seed's, plus ours marked below. */
 export const VvpDeploymentStatusSchema = z.object({
   deploymentId: z.string().optional(),
   observedGeneration: z.number().int().optional(),
   syncEnabled: z.boolean().optional(),
   observedSpecState: DesiredStateSchema.optional(),
+  // ours: the desired state last sent to VVP and accepted by it. It differs
+  // from observedSpecState while a change waits (an Autopilot scaling run, a
+  // failed projection); the Autopilot provider compares VVP's state with it.
+  projectedSpecState: DesiredStateSchema.optional(),
   actualState: ActualStateSchema.optional(),
   vvpNamespace: z.string().optional(),
   instanceId: z.string().optional(),
   lastProcessedSavepointNonce: NonceValueSchema,
   lastProcessedTriggerNonce: NonceValueSchema,
-  // ours (domain.md §3): the last value acted on, whether triggered or blocked.
+  // ours: the last nonce value acted on, whether triggered or blocked; a
+  // nonce fires when it differs from this value.
   lastConsumedSavepointNonce: NonceValueSchema,
   lastConsumedTriggerNonce: NonceValueSchema,
   conditions: z.array(ConditionSchema).optional(),

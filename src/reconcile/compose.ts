@@ -10,6 +10,7 @@ import {
 import type {
   Condition,
   ConditionReason,
+  DesiredState,
   VvpDeploymentObject,
   VvpDeploymentStatus,
 } from "../models/index.js";
@@ -402,6 +403,11 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   );
   assign(
     status,
+    "projectedSpecState",
+    acceptedState(decision, effectOf, created) ?? context.status.projectedSpecState,
+  );
+  assign(
+    status,
     "actualState",
     created !== undefined ? created.status?.state : context.deployment?.status?.state,
   );
@@ -442,6 +448,7 @@ const STATUS_ORDER: readonly (keyof VvpDeploymentStatus)[] = [
   "observedGeneration",
   "syncEnabled",
   "observedSpecState",
+  "projectedSpecState",
   "actualState",
   "vvpNamespace",
   "instanceId",
@@ -479,6 +486,31 @@ function assign<K extends keyof VvpDeploymentStatus>(
 ): void {
   if (value === undefined) delete status[key];
   else status[key] = value;
+}
+
+// The desired state a write of this cycle carried and VVP accepted: what
+// the Autopilot provider compares VVP's state with (ours). A create without
+// a state holds the one VVP chose.
+function acceptedState(
+  decision: Decision,
+  effectOf: EffectOf,
+  created: VvpDeploymentObject | undefined,
+): DesiredState | undefined {
+  let accepted: DesiredState | undefined;
+  for (const action of decision.actions) {
+    if (
+      action.type !== "CreateDeployment" &&
+      action.type !== "PatchDeployment" &&
+      action.type !== "PutDeployment"
+    ) {
+      continue;
+    }
+    if (effectOf(action.type).result !== "succeeded") continue;
+    const state = action.body.spec?.state;
+    accepted =
+      state ?? (action.type === "CreateDeployment" ? created?.spec?.state : undefined) ?? accepted;
+  }
+  return accepted;
 }
 
 function previousState(

@@ -315,6 +315,43 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     expect(condition(world.cr("my-deployment"), "SpecAligned")?.status).toBe("True");
   });
 
+  it("with Autopilot ACTIVE, a state the author sets during a scaling run is sent once the run ends", async () => {
+    const world = await startWorld();
+    const id = await running(world, (cr) => {
+      cr.spec.deployment.spec.template.spec.parallelism = 2;
+    });
+    world.simulator.setAutopilot(id, "ACTIVE");
+    await world.reconcile("my-deployment");
+    world.simulator.startAutopilotScaling(id, { toParallelism: 4 });
+    await world.reconcile("my-deployment");
+    world.edit("my-deployment", (cr) => {
+      cr.spec.deployment.spec.state = "SUSPENDED";
+    });
+    world.simulator.clearRequests();
+    // The run's three steps, a cycle after each: nothing is sent while it lasts.
+    for (let step = 0; step < 3; step += 1) {
+      await world.reconcile("my-deployment");
+      expect(condition(world.cr("my-deployment"), "SpecAligned")?.reason).toBe(
+        "StateProjectionSuppressedAutopilot",
+      );
+      expect(world.cr("my-deployment").status?.observedSpecState).toBe("SUSPENDED");
+      world.simulator.advance(TRANSITION_MS);
+    }
+    expect(writes(world)).toEqual([]);
+    expect(world.simulator.autopilot(id).scalingInProgress).toBe(false);
+    await world.reconcile("my-deployment");
+    expect(writes(world)).toEqual([`PATCH /api/v1/namespaces/default/deployments/${id}`]);
+    expect(world.simulator.deployment(id)?.spec.state).toBe("SUSPENDED");
+    expect(condition(world.cr("my-deployment"), "SpecAligned")).toMatchObject({
+      status: "True",
+      reason: "ConfigUpdated",
+    });
+    world.simulator.advance(TRANSITION_MS);
+    await world.reconcile("my-deployment");
+    expect(world.cr("my-deployment").status?.actualState).toBe("SUSPENDED");
+    expect(condition(world.cr("my-deployment"), "Healthy")?.status).toBe("True");
+  });
+
   it("a malformed VVP answer fails the cycle with a typed error, writes nothing, and the next cycle recovers", async () => {
     let corrupt = false;
     const world = await startWorld({

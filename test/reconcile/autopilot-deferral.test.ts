@@ -83,3 +83,44 @@ describe("a spec edit during an Autopilot scaling run waits for the run", () => 
     expect(plan.status.observedGeneration).toBe((world.cr as VvpDeployment).metadata.generation);
   });
 });
+
+describe("status.projectedSpecState: the state last sent and accepted", () => {
+  it("is set by the create and by each accepted projection", () => {
+    const steady = steadyWorld("PATCH", { state: "RUNNING" });
+    expect(must(steady.cr).status?.projectedSpecState).toBe("RUNNING");
+    const edited = editSpec(steady, (cr) => {
+      cr.spec.deployment.spec.state = "SUSPENDED";
+    });
+    const input = inputFor(edited);
+    const plan = reconcile(input);
+    expect(plan.status.projectedSpecState).toBe("SUSPENDED");
+    expect(settle(input, plan, allSucceeded(plan)).status.projectedSpecState).toBe("SUSPENDED");
+  });
+
+  it("stays while the change waits for a scaling run, although observedSpecState follows the CR", () => {
+    const edited = editSpec(scaling(steadyWorld("PATCH", { state: "RUNNING" })), (cr) => {
+      cr.spec.deployment.spec.state = "SUSPENDED";
+    });
+    const plan = reconcile(inputFor(edited));
+    expect(plan.actions).toEqual([]);
+    expect(plan.status.observedSpecState).toBe("SUSPENDED");
+    expect(plan.status.projectedSpecState).toBe("RUNNING");
+  });
+
+  it("stays when the projection fails or is not run", () => {
+    const edited = editSpec(steadyWorld("PUT", { state: "RUNNING" }), (cr) => {
+      cr.spec.deployment.spec.state = "CANCELLED";
+    });
+    const input = inputFor(edited);
+    const plan = reconcile(input);
+    const failed = plan.actions.map((action) => ({
+      action,
+      result: "failed" as const,
+      error: { kind: "timeout" as const, message: "no answer" },
+    }));
+    const settled = settle(input, plan, failed);
+    expect(settled.status.observedSpecState).toBe("CANCELLED");
+    expect(settled.status.projectedSpecState).toBe("RUNNING");
+    expect(settle(input, plan, []).status.projectedSpecState).toBe("RUNNING");
+  });
+});
