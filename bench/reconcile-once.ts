@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createInMemoryMappingStore, reconcileOnce } from "../src/execution/index.js";
+import {
+  applyFinalizersInMemory,
+  createInMemoryMappingStore,
+  reconcileOnce,
+} from "../src/execution/index.js";
 import { parseVvpDeployment, type VvpDeployment } from "../src/models/index.js";
 import { startVvpSimulator } from "../src/simulator/index.js";
 import { createVvpClient } from "../src/vvp-client/index.js";
@@ -28,7 +32,14 @@ export async function benchReconcileOnce(): Promise<BenchResult> {
     if (!parsed.ok) throw new Error("the PUT example does not parse");
     const now = simulator.now();
     const cycle = (cr: VvpDeployment) =>
-      reconcileOnce({ cr, client, mappingStore, instanceId: "my-operator", now });
+      reconcileOnce({
+        cr,
+        client,
+        mappingStore,
+        instanceId: "my-operator",
+        now,
+        finalizers: applyFinalizersInMemory(),
+      });
     let crs: VvpDeployment[] = [];
     for (let index = 0; index < CRS; index += 1) {
       const cr = structuredClone(parsed.value);

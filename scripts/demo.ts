@@ -3,7 +3,11 @@
 // operator would, and prints a `kubectl get vvpdeployments -o wide` table and
 // the VVP calls each step made. It ends by itself and exits 0.
 import { readFileSync } from "node:fs";
-import { createInMemoryMappingStore, reconcileOnce } from "../src/execution/index.js";
+import {
+  applyFinalizersInMemory,
+  createInMemoryMappingStore,
+  reconcileOnce,
+} from "../src/execution/index.js";
 import { InMemoryCluster } from "../src/hosts/in-memory-cluster.js";
 import { parseVvpDeployment, type VvpDeployment } from "../src/models/index.js";
 import { PRINTER_COLUMN_NAMES, printerColumns } from "../src/printer-columns/index.js";
@@ -46,6 +50,7 @@ async function reconcileAll(): Promise<string[]> {
       mappingStore,
       instanceId: INSTANCE_ID,
       now: simulator.now(),
+      finalizers: applyFinalizersInMemory(),
     });
     if (result.changed) cluster.write(result.cr);
     for (const event of result.events) {

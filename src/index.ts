@@ -23,16 +23,26 @@ export {
 export {
   /** Observes Autopilot for a deployment. */
   type AutopilotProvider,
+  /** A FinalizerWriter for hosts without a cluster: changes live only on the returned CR. */
+  applyFinalizersInMemory,
   /** The default Autopilot provider of domain.md §3. */
   createDefaultAutopilotProvider,
   /** An in-memory MappingStore. */
   createInMemoryMappingStore,
   /** Runs a plan's actions in order and reports their outcomes for `settle`. */
   executePlan,
+  /** Persists finalizer changes; required by `reconcileOnce`. */
+  type FinalizerWriter,
+  /** Options of `listOwnedDeployments`. */
+  type ListOwnedDeploymentsOptions,
+  /** The deployments of one VVP namespace carrying this instance's owner label, in one request. */
+  listOwnedDeployments,
   /** Where a host keeps the CR uid → VVP deployment mapping. */
   type MappingStore,
   /** Reads what the core needs for one CR, and nothing more. */
   observe,
+  /** The input of one `reconcileOnce` cycle. */
+  type ReconcileOnceInput,
   /** The new CR, plan, outcomes, events and requeue of one cycle. */
   type ReconcileOnceResult,
   /** observe → reconcile → execute → settle for one CR. */

@@ -1,17 +1,20 @@
 import { FINALIZER, OWNER_LABEL, type VvpDeployment } from "../models/index.js";
+import { crIdentity } from "../projection/index.js";
 import {
   type ActionOutcome,
   essentialFieldErrors,
+  type Observation,
+  observationNeeds,
   type PlanEvent,
   type ReconcilePlan,
   reconcile,
   settle,
 } from "../reconcile/index.js";
-import type { VvpClient } from "../vvp-client/index.js";
+import type { Deployment, VvpClient } from "../vvp-client/index.js";
 import { type AutopilotProvider, createDefaultAutopilotProvider } from "./autopilot-provider.js";
 import { executePlan, type FinalizerWriter } from "./execute-plan.js";
 import type { MappingStore } from "./mapping-store.js";
-import { observe } from "./observe.js";
+import { observe, readDeployment } from "./observe.js";
 
 /** Input of one full cycle. */
 export interface ReconcileOnceInput {
@@ -25,8 +28,21 @@ export interface ReconcileOnceInput {
   autopilotProvider?: AutopilotProvider;
   /** Default true. */
   syncEnabled?: boolean;
-  /** Persists finalizer changes as they happen; without it they are only applied to the returned CR. */
-  finalizers?: FinalizerWriter;
+  /**
+   * Persists finalizer changes as they happen. Required: the finalizer must be
+   * stored before anything is created in VVP, or a CR deleted in between
+   * leaves an orphaned VVP deployment. A host with no cluster passes
+   * `applyFinalizersInMemory()` (the changes then live only on the returned CR).
+   */
+  finalizers: FinalizerWriter;
+  /**
+   * The VVP deployment as the host read it moments ago in a fleet list
+   * (`listOwnedDeployments`): observation uses it instead of a GET, so a CR in
+   * the steady state costs no request. Before any action the cycle re-reads
+   * the deployment and, when its `metadata.resourceVersion` changed, observes
+   * and decides again from the fresh read.
+   */
+  prefetched?: { deployment: Deployment };
 }
 
 /** What one cycle did. */
@@ -64,19 +80,44 @@ export async function reconcileOnce(input: ReconcileOnceInput): Promise<Reconcil
       changed: false,
     };
   }
-  const observed = await observe(cr, {
+  const observeContext = {
     client,
     mappingStore,
     autopilotProvider: input.autopilotProvider ?? defaultAutopilotProvider,
-  });
-  const reconcileInput = {
-    cr,
-    observed,
-    instanceId,
-    now,
-    ...(input.syncEnabled === undefined ? {} : { syncEnabled: input.syncEnabled }),
   };
-  const plan = reconcile(reconcileInput);
+  const prefetched = input.prefetched?.deployment;
+  const decide = (observed: Observation) => {
+    const reconcileInput = {
+      cr,
+      observed,
+      instanceId,
+      now,
+      ...(input.syncEnabled === undefined ? {} : { syncEnabled: input.syncEnabled }),
+    };
+    return { reconcileInput, plan: reconcile(reconcileInput) };
+  };
+  let { reconcileInput, plan } = decide(
+    await observe(cr, {
+      ...observeContext,
+      ...(prefetched === undefined ? {} : { prefetched }),
+    }),
+  );
+  if (prefetched !== undefined && observedPrefetched(reconcileInput.observed, prefetched)) {
+    // Ours: before any action (a VVP write, or a mapping or finalizer change
+    // decided from the list) the prefetched copy is checked against a fresh
+    // read; a deployment changed since the list is observed and decided again.
+    if (plan.skipped === undefined && plan.actions.length > 0) {
+      const fresh = await reread(cr, mappingStore, client);
+      if (!sameVersion(fresh, prefetched)) {
+        ({ reconcileInput, plan } = decide(
+          await observe(cr, {
+            ...observeContext,
+            ...(fresh === null ? {} : { prefetched: fresh }),
+          }),
+        ));
+      }
+    }
+  }
   if (plan.skipped !== undefined || plan.actions.length === 0) {
     const changed = plan.skipped === undefined && !sameJson(plan.status, cr.status ?? {});
     return {
@@ -88,11 +129,7 @@ export async function reconcileOnce(input: ReconcileOnceInput): Promise<Reconcil
       changed,
     };
   }
-  const outcomes = await executePlan(plan, {
-    client,
-    mappingStore,
-    ...(input.finalizers === undefined ? {} : { finalizers: input.finalizers }),
-  });
+  const outcomes = await executePlan(plan, { client, mappingStore, finalizers: input.finalizers });
   const settled = settle(reconcileInput, plan, outcomes);
   const next: VvpDeployment = {
     ...cr,
@@ -120,6 +157,41 @@ function finalizersAfter(cr: VvpDeployment, outcomes: readonly ActionOutcome[]):
     if (outcome.action.type === "RemoveFinalizer") finalizers.delete(outcome.action.finalizer);
   }
   return [...finalizers];
+}
+
+/** Whether observation used the prefetched copy (it names the deployment the lookup wanted). */
+function observedPrefetched(observed: Observation, prefetched: Deployment): boolean {
+  return observed.deployment === prefetched;
+}
+
+/** A fresh read of the deployment the CR's lookup names. */
+async function reread(
+  cr: VvpDeployment,
+  mappingStore: MappingStore,
+  client: VvpClient,
+): Promise<Deployment | null> {
+  const mapping = await mappingStore.get(crIdentity(cr));
+  return readDeployment(client, observationNeeds(cr, mapping).deployment);
+}
+
+/** Same deployment at the same resourceVersion; a copy without one is never taken as current. */
+function sameVersion(fresh: Deployment | null, prefetched: Deployment): boolean {
+  const version = prefetched.metadata?.resourceVersion;
+  return (
+    fresh !== null &&
+    version !== undefined &&
+    fresh.metadata?.id === prefetched.metadata?.id &&
+    String(fresh.metadata?.resourceVersion) === String(version)
+  );
+}
+
+/**
+ * A FinalizerWriter for a host with no cluster (a CLI, a test): it stores
+ * nothing, so the finalizer changes live only on the CR `reconcileOnce`
+ * returns, and the host must persist that CR before acting on it.
+ */
+export function applyFinalizersInMemory(): FinalizerWriter {
+  return { add: async () => {}, remove: async () => {} };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

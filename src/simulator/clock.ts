@@ -10,11 +10,25 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+/** What the simulator's state reads time from: the manual clock or the wall clock. */
+export interface SimulatorClock {
+  /** Current time in milliseconds since the epoch. */
+  nowMs(): number;
+  /** Current time as ISO 8601. */
+  nowIso(): string;
+  /** Runs `run` once `delayMs` of this clock's time has passed. */
+  schedule(delayMs: number, run: () => void): TimerHandle;
+  /** Moves time forward (manual clock) or refuses (wall clock). */
+  advance(ms: number): void;
+  /** Cancels every pending task, so a closed simulator holds no timer. */
+  stop(): void;
+}
+
 /**
  * The simulator's manual clock: time moves only through `advance`, so every
  * test sees the same sequence of states whatever the machine's speed.
  */
-export class ManualClock {
+export class ManualClock implements SimulatorClock {
   private current: number;
   private sequence = 0;
   private readonly tasks = new Set<ScheduledTask>();
@@ -68,5 +82,10 @@ export class ManualClock {
       next.run();
     }
     this.current = target;
+  }
+
+  /** Drops every pending task. */
+  stop(): void {
+    this.tasks.clear();
   }
 }

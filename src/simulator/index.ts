@@ -3,7 +3,7 @@
 // clock, so hosts can be tested without a VVP installation.
 
 import { autopilotStatus, setAutopilotMode, startScalingRun } from "./autopilot.js";
-import { ManualClock } from "./clock.js";
+import { ManualClock, type SimulatorClock } from "./clock.js";
 import { createDeployment, patchDeployment, removeDeployment, snapshot } from "./deployments.js";
 import { SimulatorError } from "./errors.js";
 import { FaultInjector } from "./faults.js";
@@ -18,6 +18,7 @@ import {
   SPEC_VERSION_ANNOTATION,
 } from "./state.js";
 import type { JsonValue, RequestLogEntry, VvpSimulator, VvpSimulatorOptions } from "./types.js";
+import { WallClock } from "./wall-clock.js";
 
 export type {
   AutopilotMode,
@@ -52,14 +53,15 @@ const DEFAULT_NOW = "2024-01-01T00:00:00.000Z";
 
 /**
  * Starts a simulated VVP Application Manager on 127.0.0.1 (a free port by
- * default). Nothing moves by wall-clock time: call `advance(ms)`.
+ * default). By default nothing moves by wall-clock time: call `advance(ms)`;
+ * with `clock: "wall"` transitions fall due by real time.
  */
 export async function startVvpSimulator(options: VvpSimulatorOptions = {}): Promise<VvpSimulator> {
   const transitionMs = options.transitionMs ?? 5000;
   if (!Number.isFinite(transitionMs) || transitionMs < 0) {
     throw new RangeError(`transitionMs must be >= 0, got ${transitionMs}`);
   }
-  const clock = new ManualClock(options.now ?? DEFAULT_NOW);
+  const clock = createClock(options);
   const state = new SimulatorState(clock, createIdGenerator(options.seed), {
     deploymentTargets: [...(options.deploymentTargets ?? ["default"])],
     engineVersions: [...(options.engineVersions ?? DEFAULT_ENGINE_VERSIONS)],
@@ -93,7 +95,10 @@ export async function startVvpSimulator(options: VvpSimulatorOptions = {}): Prom
     now: () => clock.nowIso(),
     failNext: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    close: () => server.close(),
+    close: async () => {
+      clock.stop();
+      await server.close();
+    },
     deployments: (namespace) =>
       [...state.deployments.values()]
         .filter(
@@ -120,4 +125,15 @@ export async function startVvpSimulator(options: VvpSimulatorOptions = {}): Prom
       return patchDeployment(state, namespace, deploymentId, structuredClone(patch) as JsonValue);
     },
   };
+}
+
+function createClock(options: VvpSimulatorOptions): SimulatorClock {
+  const mode = options.clock ?? "manual";
+  if (mode === "manual") return new ManualClock(options.now ?? DEFAULT_NOW);
+  if (mode !== "wall")
+    throw new RangeError(`clock must be "manual" or "wall", got ${String(mode)}`);
+  if (options.now !== undefined) {
+    throw new RangeError('now: only the manual clock starts at a chosen time, not clock: "wall"');
+  }
+  return new WallClock();
 }

@@ -1,5 +1,5 @@
 import type { DesiredState } from "../models/index.js";
-import type { ManualClock, TimerHandle } from "./clock.js";
+import type { SimulatorClock, TimerHandle } from "./clock.js";
 import type {
   AutopilotMode,
   DeploymentTarget,
@@ -74,7 +74,7 @@ export class SimulatorState {
 
   /** State over a clock, an id generator and a configuration. */
   constructor(
-    readonly clock: ManualClock,
+    readonly clock: SimulatorClock,
     readonly newId: () => string,
     readonly config: SimulatorConfig,
   ) {}

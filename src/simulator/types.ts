@@ -24,14 +24,20 @@ export interface VvpSimulatorOptions {
   deploymentTargets?: string[];
   /** Engine versions VVP knows; default a realistic list of VERA builds. */
   engineVersions?: string[];
-  /** How long TRANSITIONING (and a savepoint, and each Autopilot step) lasts on the manual clock; default 5000. */
+  /** How long TRANSITIONING (and a savepoint, and each Autopilot step) lasts on the simulator's clock; default 5000. */
   transitionMs?: number;
   /** Fraction (0..1) of calls answered 503, drawn from a PRNG seeded with `seed`. */
   errorRate?: number;
   /** Seed of the error-rate PRNG and of the id generator (ids are random UUIDs without it). */
   seed?: number;
-  /** Initial ISO time of the manual clock; default 2024-01-01T00:00:00.000Z. */
+  /** Initial ISO time of the manual clock; default 2024-01-01T00:00:00.000Z (refused with the wall clock). */
   now?: string;
+  /**
+   * `manual` (default): time moves only through `advance`, so tests are
+   * deterministic. `wall`: transitions fall due by real time, for a live
+   * operator; `advance` then throws and `now()` is the machine's time.
+   */
+  clock?: "manual" | "wall";
 }
 
 /** A VVP Deployment as the simulator stores and serves it (assignable to `VvpDeploymentObject`). */
@@ -193,9 +199,9 @@ export interface VvpSimulator {
   readonly requests: readonly RequestLogEntry[];
   /** Empties the request log. */
   clearRequests(): void;
-  /** Moves the manual clock forward and runs every transition that falls due. */
+  /** Moves the manual clock forward and runs every transition that falls due (throws on the wall clock). */
   advance(ms: number): void;
-  /** The manual clock's current time, ISO 8601. */
+  /** The simulator's current time, ISO 8601: pass it as reconcile's `now` to keep both in step. */
   now(): string;
   /** Makes the next matching calls fail, time out or be slow. */
   failNext(options: FailNextOptions): void;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  applyFinalizersInMemory,
   createDefaultAutopilotProvider,
   createInMemoryMappingStore,
   executePlan,
@@ -299,6 +300,7 @@ describe("reconcileOnce", () => {
       mappingStore: createInMemoryMappingStore(),
       instanceId: INSTANCE,
       now: "2025-03-01T12:00:00Z",
+      finalizers: applyFinalizersInMemory(),
     });
     expect(result.plan.skipped).toBe("InvalidSpec");
     expect(result.plan.errors).toEqual([expect.objectContaining({ field: "spec.deployment" })]);
@@ -318,6 +320,7 @@ describe("reconcileOnce", () => {
       mappingStore: createInMemoryMappingStore(),
       instanceId: INSTANCE,
       now: "2025-03-01T12:00:00Z",
+      finalizers: applyFinalizersInMemory(),
     });
     expect(result.changed).toBe(false);
     expect(result.cr).toBe(cr);

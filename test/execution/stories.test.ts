@@ -352,6 +352,62 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     expect(condition(world.cr("my-deployment"), "Healthy")?.status).toBe("True");
   });
 
+  it.each(["PATCH", "PUT"] as const)(
+    "%s: a timed-out write that VVP applies after a newer one is re-projected, then nothing is sent",
+    async (mode) => {
+      const world = await startWorld({ client: { timeoutMs: 50 } });
+      world.apply(example(mode));
+      await world.reconcile("my-deployment");
+      const id = world.cr("my-deployment").status?.deploymentId ?? "";
+      const parallelism = (value: number) =>
+        world.edit("my-deployment", (cr) => {
+          cr.spec.deployment.spec.template.spec.parallelism = value;
+        });
+      // The write of parallelism 2 times out on every try (the client retries
+      // an idempotent PUT 3 times): VVP has not applied it yet.
+      world.simulator.failNext({
+        method: mode,
+        path: DEPLOYMENT,
+        mode: "timeout",
+        count: mode === "PUT" ? 3 : 1,
+      });
+      parallelism(2);
+      const lost = await world.reconcile("my-deployment");
+      const late = lost.plan.actions.find(
+        (action) => action.type === "PatchDeployment" || action.type === "PutDeployment",
+      );
+      if (late === undefined || !("body" in late)) throw new Error("no write of parallelism 2");
+      expect(condition(world.cr("my-deployment"), "SpecAligned")?.reason).toBe("ProjectionFailed");
+      parallelism(3);
+      await world.reconcile("my-deployment");
+      expect(world.simulator.deployment(id)?.spec.template.spec.parallelism).toBe(3);
+      // Now VVP applies the old write.
+      if (mode === "PUT") await world.client.replaceDeployment("default", id, late.body as never);
+      else await world.client.patchDeployment("default", id, late.body as never);
+      expect(world.simulator.deployment(id)?.spec.template.spec.parallelism).toBe(2);
+
+      world.simulator.clearRequests();
+      const repair = await world.reconcile("my-deployment");
+      expect(writes(world)).toEqual([`${mode} /api/v1/namespaces/default/deployments/${id}`]);
+      expect(world.simulator.deployment(id)?.spec.template.spec.parallelism).toBe(3);
+      expect(repair.events).toContainEqual(
+        expect.objectContaining({
+          reason: "SpecProjected",
+          message: expect.stringMatching(/spec\.template\.spec\.parallelism/),
+        }),
+      );
+      expect(condition(world.cr("my-deployment"), "SpecAligned")).toMatchObject({
+        status: "True",
+        reason: "ConfigUpdated",
+      });
+
+      world.simulator.clearRequests();
+      const steady = await world.reconcile("my-deployment");
+      expect(writes(world)).toEqual([]);
+      expect(steady.plan.actions).toEqual([]);
+    },
+  );
+
   it("a malformed VVP answer fails the cycle with a typed error, writes nothing, and the next cycle recovers", async () => {
     let corrupt = false;
     const world = await startWorld({

@@ -1,7 +1,9 @@
 import { afterEach } from "vitest";
 import {
+  applyFinalizersInMemory,
   createInMemoryMappingStore,
   type InMemoryMappingStore,
+  type ReconcileOnceInput,
   type ReconcileOnceResult,
   reconcileOnce,
 } from "../../src/execution/index.js";
@@ -34,8 +36,8 @@ export interface World {
   apply(cr: VvpDeployment): VvpDeployment;
   /** Edits the stored CR (bumping generation when the spec changes). */
   edit(name: string, change: (cr: VvpDeployment) => void): VvpDeployment;
-  /** One reconcile of one CR; writes what it returns back to the cluster. */
-  reconcile(name: string): Promise<ReconcileOnceResult>;
+  /** One reconcile of one CR (extra input fields, e.g. `prefetched`); writes what it returns back to the cluster. */
+  reconcile(name: string, extra?: Partial<ReconcileOnceInput>): Promise<ReconcileOnceResult>;
   /** The stored CR. */
   cr(name: string): VvpDeployment;
 }
@@ -77,13 +79,15 @@ export async function startWorld(
       change(cr);
       return cluster.apply(cr, simulator.now());
     },
-    async reconcile(name) {
+    async reconcile(name, extra = {}) {
       const result = await reconcileOnce({
         cr: world.cr(name),
         client,
         mappingStore,
         instanceId: INSTANCE_ID,
         now: simulator.now(),
+        finalizers: applyFinalizersInMemory(),
+        ...extra,
       });
       if (result.changed) cluster.write(result.cr);
       return result;

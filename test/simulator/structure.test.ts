@@ -6,7 +6,7 @@ import { call, createExample, deploymentPath } from "./support.js";
 
 // The state machine stays pure so it can be reasoned about (and tested)
 // without sockets or time: only these modules may touch IO or randomness.
-const IO_MODULES = new Set(["http-server.ts", "index.ts", "random.ts"]);
+const IO_MODULES = new Set(["http-server.ts", "index.ts", "random.ts", "wall-clock.ts"]);
 const FOLDER = new URL("../../src/simulator/", import.meta.url);
 
 describe("the simulator's structure", () => {
