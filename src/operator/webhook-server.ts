@@ -1,0 +1,378 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import { API_GROUP, API_KEY_SECRET_ANNOTATION, KIND } from "../models/index.js";
+import {
+  ADMISSION_API_VERSION,
+  type AdmissionResponse,
+  type AdmissionReviewResponse,
+  reviewAdmission,
+} from "../validation/index.js";
+import { listen } from "./listen.js";
+import {
+  type CertificatePair,
+  type CertificateWatcher,
+  readCertificatePair,
+  type TlsFiles,
+  watchCertificatePair,
+} from "./tls-files.js";
+
+/** What a lookup of the CR's API token Secret found; never its value. */
+export type ApiKeySecretState = "found" | "not-found" | "no-token-key";
+
+/** Looks up the Secret named by a CR's apikeySecretName annotation in the CR's namespace. */
+export type ApiKeySecretLookup = (namespace: string, name: string) => Promise<ApiKeySecretState>;
+
+/** The logger calls the webhook makes (pino-compatible). */
+export interface WebhookLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  debug(object: object, message: string): void;
+}
+
+/** How the webhook is served and what it enforces. */
+export interface WebhookServerOptions extends TlsFiles {
+  host: string;
+  port: number;
+  instanceId: string;
+  watchedNamespaces: readonly string[];
+  /** The Helm value webhook.apiKeyValidation.enabled. */
+  apiKeyValidation: boolean;
+  /** Consulted when apiKeyValidation is on; absent: the annotation alone is checked. */
+  apiKeySecretLookup?: ApiKeySecretLookup;
+  logger: WebhookLogger;
+  /** Largest accepted body; default 8 MiB (two objects at etcd's 1.5 MiB limit, as JSON). */
+  maxBodyBytes?: number;
+  /** Whole request time; default 10 s (the API server's default webhook timeout). */
+  requestTimeoutMs?: number;
+  /** Time allowed for the Secret lookup; default 5 s. */
+  secretLookupTimeoutMs?: number;
+  /** Certificate polling period besides file events; default 10 s. */
+  certificatePollIntervalMs?: number;
+}
+
+/** A serving webhook. */
+export interface WebhookServer {
+  server: Server;
+  port: number;
+  /** True once the first certificate was loaded and the server listens. */
+  serving(): boolean;
+  close(): Promise<void>;
+}
+
+/** The path the ValidatingWebhookConfiguration points at. */
+export const WEBHOOK_PATH = "/validate";
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Starts the validating admission webhook over HTTPS. The certificate is read
+ * from files and reloaded when they change (cert-manager rotates them), with
+ * no restart and no dropped connection.
+ */
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const pair = await readCertificatePair(options);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const server = createServer(
+    { cert: pair.cert, key: pair.key, minVersion: "TLSv1.2" },
+    (request, response) => {
+      handle(options, request, response).catch((error: unknown) => {
+        options.logger.warn({ err: errorText(error) }, "admission request failed");
+        if (!response.headersSent)
+          respond(response, 500, refusal("", 500, "InternalError", "the webhook failed"));
+        else response.end();
+      });
+    },
+  );
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(requestTimeoutMs, 60_000);
+  const watcher: CertificateWatcher = watchCertificatePair({
+    ...options,
+    current: pair,
+    pollIntervalMs: options.certificatePollIntervalMs,
+    onChange(next: CertificatePair) {
+      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" });
+      options.logger.info({ certFile: options.certFile }, "webhook certificate reloaded");
+    },
+    onError(error) {
+      options.logger.warn(
+        { certFile: options.certFile, err: errorText(error) },
+        "webhook certificate not reloaded; serving the previous one",
+      );
+    },
+  });
+  const listening = await listen(server, options.host, options.port).catch((error: unknown) => {
+    watcher.close();
+    throw error;
+  });
+  let open = true;
+  return {
+    server,
+    port: listening.port,
+    serving: () => open && server.listening,
+    async close() {
+      open = false;
+      watcher.close();
+      await listening.close();
+    },
+  };
+}
+
+async function handle(
+  options: WebhookServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? "/", "https://webhook.invalid");
+  if (url.pathname !== WEBHOOK_PATH) {
+    respond(response, 404, refusal("", 404, "NotFound", `no webhook at ${url.pathname}`));
+    return;
+  }
+  if (request.method !== "POST") {
+    response.setHeader("allow", "POST");
+    respond(
+      response,
+      405,
+      refusal("", 405, "MethodNotAllowed", `method ${request.method} is not allowed; use POST`),
+    );
+    return;
+  }
+  const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/json") {
+    respond(
+      response,
+      415,
+      refusal(
+        "",
+        415,
+        "UnsupportedMediaType",
+        `content type ${JSON.stringify(contentType ?? "")} is not supported; send application/json`,
+      ),
+    );
+    return;
+  }
+  const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (body === "too-large") {
+    respond(
+      response,
+      413,
+      refusal("", 413, "RequestEntityTooLarge", "the AdmissionReview is too large"),
+    );
+    request.resume();
+    return;
+  }
+  let review: unknown;
+  try {
+    review = JSON.parse(body);
+  } catch {
+    respond(response, 400, refusal("", 400, "BadRequest", "the body is not JSON"));
+    return;
+  }
+  const answer = await admit(options, review);
+  const code = answer.response.allowed ? 200 : (answer.response.status?.code ?? 200);
+  // A malformed review is the caller's error (400); a verdict, allowed or not, is a 200.
+  respond(response, code === 400 ? 400 : 200, answer);
+  options.logger.debug(
+    {
+      uid: answer.response.uid,
+      namespace: namespaceOf(review),
+      name: nameOf(review),
+      allowed: answer.response.allowed,
+      code: answer.response.status?.code,
+    },
+    "admission reviewed",
+  );
+}
+
+/** The rules of the validation package, then the Secret's existence when API-key validation is on. */
+async function admit(
+  options: WebhookServerOptions,
+  review: unknown,
+): Promise<AdmissionReviewResponse> {
+  const answer = reviewAdmission(review, {
+    instanceId: options.instanceId,
+    watchedNamespaces: options.watchedNamespaces,
+    apiKeyValidation: options.apiKeyValidation,
+  });
+  if (
+    !answer.response.allowed ||
+    !options.apiKeyValidation ||
+    options.apiKeySecretLookup === undefined
+  ) {
+    return answer;
+  }
+  const secret = secretToCheck(review);
+  if (secret === undefined) return answer;
+  let state: ApiKeySecretState | "timeout";
+  try {
+    state = await withTimeout(
+      options.apiKeySecretLookup(secret.namespace, secret.name),
+      options.secretLookupTimeoutMs ?? 5_000,
+    );
+  } catch (error) {
+    options.logger.warn(
+      { namespace: secret.namespace, secret: secret.name, err: errorText(error) },
+      "API token Secret lookup failed",
+    );
+    return { ...answer, response: secretLookupFailed(answer.response.uid, secret.name) };
+  }
+  if (state === "timeout")
+    return { ...answer, response: secretLookupFailed(answer.response.uid, secret.name) };
+  if (state === "found") return answer;
+  return { ...answer, response: secretInvalid(answer.response, review, secret, state) };
+}
+
+/**
+ * The Secret to check, or undefined: on CREATE, and on UPDATE only when the
+ * annotation changed (ours): a Secret removed later is the controller's to
+ * report on the CR, and must not block the operator's own finalizer writes.
+ */
+function secretToCheck(review: unknown): { namespace: string; name: string } | undefined {
+  const request = field(review, "request");
+  const operation = field(request, "operation");
+  if (operation !== "CREATE" && operation !== "UPDATE") return undefined;
+  const subResource = field(request, "subResource");
+  if (typeof subResource === "string" && subResource !== "") return undefined;
+  const object = field(request, "object");
+  const name = field(field(field(object, "metadata"), "annotations"), API_KEY_SECRET_ANNOTATION);
+  if (typeof name !== "string" || name === "") return undefined;
+  if (operation === "UPDATE") {
+    const before = field(
+      field(field(field(request, "oldObject"), "metadata"), "annotations"),
+      API_KEY_SECRET_ANNOTATION,
+    );
+    if (before === name) return undefined;
+  }
+  const namespace = field(field(object, "metadata"), "namespace") ?? field(request, "namespace");
+  if (typeof namespace !== "string" || namespace === "") return undefined;
+  return { namespace, name };
+}
+
+function secretInvalid(
+  allowed: AdmissionResponse,
+  review: unknown,
+  secret: { namespace: string; name: string },
+  state: "not-found" | "no-token-key",
+): AdmissionResponse {
+  const fieldPath = `metadata.annotations.${API_KEY_SECRET_ANNOTATION}`;
+  const message =
+    state === "not-found"
+      ? `Not found: Secret ${JSON.stringify(secret.name)} in namespace ${JSON.stringify(secret.namespace)}`
+      : `Invalid value: Secret ${JSON.stringify(secret.name)} has no key "token" holding the VVP API token`;
+  const name = String(nameOf(review) ?? "");
+  return {
+    uid: allowed.uid,
+    allowed: false,
+    status: {
+      status: "Failure",
+      code: 422,
+      reason: "Invalid",
+      message: `${KIND}.${API_GROUP} ${JSON.stringify(name)} is invalid: ${fieldPath}: ${message}`,
+      details: {
+        name,
+        group: API_GROUP,
+        kind: KIND,
+        causes: [
+          {
+            // The package's reasons have no NotFound; the message says it (ours).
+            type: "FieldValueInvalid",
+            field: fieldPath,
+            message,
+          },
+        ],
+      },
+    },
+    ...(allowed.warnings === undefined ? {} : { warnings: allowed.warnings }),
+  };
+}
+
+/** Fail closed: with API-key validation on, an unverifiable Secret refuses the write (retryable 500). */
+function secretLookupFailed(uid: string, secretName: string): AdmissionResponse {
+  return {
+    uid,
+    allowed: false,
+    status: {
+      status: "Failure",
+      code: 500,
+      reason: "InternalError",
+      message: `could not verify the API token Secret ${JSON.stringify(secretName)}; try again`,
+    },
+  };
+}
+
+/** An AdmissionReview refusal for HTTP-level problems; its status carries the HTTP code. */
+interface HttpRefusal {
+  apiVersion: typeof ADMISSION_API_VERSION;
+  kind: "AdmissionReview";
+  response: {
+    uid: string;
+    allowed: false;
+    status: { status: "Failure"; code: number; reason: string; message: string };
+  };
+}
+
+function refusal(uid: string, code: number, reason: string, message: string): HttpRefusal {
+  return {
+    apiVersion: ADMISSION_API_VERSION,
+    kind: "AdmissionReview",
+    response: { uid, allowed: false, status: { status: "Failure", code, reason, message } },
+  };
+}
+
+function respond(response: ServerResponse, code: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(code, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string | "too-large"> {
+  const declared = Number(request.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve("too-large");
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    request.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve("too-large");
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => {
+      if (!done) resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    request.on("error", reject);
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function field(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function namespaceOf(review: unknown): unknown {
+  return field(field(review, "request"), "namespace");
+}
+
+function nameOf(review: unknown): unknown {
+  const request = field(review, "request");
+  return field(field(field(request, "object"), "metadata"), "name") ?? field(request, "name");
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
