@@ -1,0 +1,298 @@
+// The KubeApi port over @kubernetes/client-node 1.x: the only file of the
+// package that imports it at runtime. CRUD goes through the generated APIs
+// (every patch with an explicit merge-patch content type: their default is
+// JSON Patch); watches are raw HTTPS requests authenticated by the
+// KubeConfig, so the controller owns timeouts, idle detection and aborts
+// (client-node's Watch cannot be aborted before the response headers).
+import * as http from "node:http";
+import * as https from "node:https";
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from "@kubernetes/client-node";
+import {
+  type KubeApi,
+  KubeApiError,
+  type KubeList,
+  type KubeObject,
+  type KubeResource,
+  type KubeWatch,
+  type KubeWatchEvent,
+  type KubeWatchHandlers,
+  type KubeWatchOptions,
+  statusError,
+} from "./kube-api.js";
+
+/** Group, version and plural of the resources served under /apis. */
+const CUSTOM = {
+  vvpdeployments: { group: "ververica.platform", version: "v1", plural: "vvpdeployments" },
+  events: { group: "events.k8s.io", version: "v1", plural: "events" },
+} as const;
+
+const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+
+/** Creates the KubeApi of a KubeConfig. */
+export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+
+  return {
+    list: (resource, namespace, options = {}) =>
+      translated(async (): Promise<KubeList> => {
+        const labelSelector = options.labelSelector;
+        const raw =
+          resource === "configmaps" || resource === "secrets"
+            ? plain(
+                await (resource === "configmaps"
+                  ? core.listNamespacedConfigMap({ namespace, ...sel(labelSelector) })
+                  : core.listNamespacedSecret({ namespace, ...sel(labelSelector) })),
+              )
+            : await custom.listNamespacedCustomObject({
+                ...CUSTOM[resource],
+                namespace,
+                ...sel(labelSelector),
+              });
+        const list = raw as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
+        return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
+      }),
+    watch: (resource, namespace, options, handlers) =>
+      rawWatch(kubeConfig, collectionPath(resource, namespace), options, handlers),
+    get: (resource, namespace, name) =>
+      translated(async () => {
+        try {
+          if (resource === "configmaps") {
+            return plain(await core.readNamespacedConfigMap({ name, namespace }));
+          }
+          if (resource === "secrets")
+            return plain(await core.readNamespacedSecret({ name, namespace }));
+          return (await custom.getNamespacedCustomObject({
+            ...CUSTOM[resource],
+            namespace,
+            name,
+          })) as KubeObject;
+        } catch (error) {
+          if (codeOf(error) === 404) return null;
+          throw error;
+        }
+      }),
+    create: (resource, namespace, body) =>
+      translated(async () => {
+        if (resource === "configmaps") {
+          return plain(await core.createNamespacedConfigMap({ namespace, body: body as never }));
+        }
+        if (resource === "secrets") {
+          return plain(await core.createNamespacedSecret({ namespace, body: body as never }));
+        }
+        return (await custom.createNamespacedCustomObject({
+          ...CUSTOM[resource],
+          namespace,
+          body,
+        })) as KubeObject;
+      }),
+    replace: (resource, namespace, name, body) =>
+      translated(async () => {
+        if (resource === "configmaps") {
+          return plain(
+            await core.replaceNamespacedConfigMap({ name, namespace, body: body as never }),
+          );
+        }
+        if (resource === "secrets") {
+          return plain(
+            await core.replaceNamespacedSecret({ name, namespace, body: body as never }),
+          );
+        }
+        return (await custom.replaceNamespacedCustomObject({
+          ...CUSTOM[resource],
+          namespace,
+          name,
+          body,
+        })) as KubeObject;
+      }),
+    mergePatch: (resource, namespace, name, patch, options = {}) =>
+      translated(async () => {
+        if (resource === "configmaps") {
+          return plain(
+            await core.patchNamespacedConfigMap({ name, namespace, body: patch }, MERGE_PATCH),
+          );
+        }
+        if (resource === "secrets") {
+          return plain(
+            await core.patchNamespacedSecret({ name, namespace, body: patch }, MERGE_PATCH),
+          );
+        }
+        const request = { ...CUSTOM[resource], namespace, name, body: patch };
+        return (await (options.subresource === "status"
+          ? custom.patchNamespacedCustomObjectStatus(request, MERGE_PATCH)
+          : custom.patchNamespacedCustomObject(request, MERGE_PATCH))) as KubeObject;
+      }),
+    delete: (resource, namespace, name, options = {}) =>
+      translated(async () => {
+        const body =
+          options.resourceVersion === undefined
+            ? {}
+            : { preconditions: { resourceVersion: options.resourceVersion } };
+        try {
+          if (resource === "configmaps") {
+            await core.deleteNamespacedConfigMap({ name, namespace, body });
+          } else if (resource === "secrets") {
+            await core.deleteNamespacedSecret({ name, namespace, body });
+          } else {
+            await custom.deleteNamespacedCustomObject({
+              ...CUSTOM[resource],
+              namespace,
+              name,
+              body,
+            });
+          }
+        } catch (error) {
+          if (codeOf(error) !== 404) throw error;
+        }
+      }),
+  };
+}
+
+function sel(labelSelector: string | undefined): { labelSelector?: string } {
+  return labelSelector === undefined ? {} : { labelSelector };
+}
+
+/** The generated models carry Date objects; the controller works on JSON. */
+function plain(value: unknown): KubeObject {
+  return JSON.parse(JSON.stringify(value)) as KubeObject;
+}
+
+function collectionPath(resource: KubeResource, namespace: string): string {
+  const ns = encodeURIComponent(namespace);
+  if (resource === "configmaps" || resource === "secrets")
+    return `/api/v1/namespaces/${ns}/${resource}`;
+  const { group, version, plural } = CUSTOM[resource];
+  return `/apis/${group}/${version}/namespaces/${ns}/${plural}`;
+}
+
+function codeOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "number" ? code : undefined;
+}
+
+/**
+ * Runs a generated call and turns its ApiException (whose body is the raw
+ * response text) into a KubeApiError with the Status reason and message.
+ */
+async function translated<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = codeOf(error);
+    if (code === undefined || error instanceof KubeApiError) throw error;
+    const body = (error as { body?: unknown }).body;
+    throw statusError(parseStatus(body), code);
+  }
+}
+
+function parseStatus(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return { message: body.slice(0, 500) };
+  }
+}
+
+function rawWatch(
+  kubeConfig: KubeConfig,
+  path: string,
+  options: KubeWatchOptions,
+  handlers: KubeWatchHandlers,
+): KubeWatch {
+  let aborted = false;
+  let request: http.ClientRequest | undefined;
+  let closed = false;
+  const close = (error?: unknown) => {
+    if (closed || aborted) return;
+    closed = true;
+    request?.destroy();
+    handlers.onClose(error);
+  };
+  const start = async () => {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error("the KubeConfig has no current cluster");
+    const requestOptions: https.RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(requestOptions);
+    if (aborted) return;
+    const query = new URLSearchParams({
+      watch: "true",
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: "true",
+      timeoutSeconds: String(options.timeoutSeconds),
+      ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
+    });
+    const url = new URL(`${cluster.server.replace(/\/$/, "")}${path}?${query}`);
+    const transport = url.protocol === "http:" ? http : https;
+    request = transport.request(url, {
+      ...requestOptions,
+      method: "GET",
+      headers: { ...requestOptions.headers, Accept: "application/json" },
+    });
+    request.on("error", close);
+    // Nothing reaches the owner once the watch is closed or aborted.
+    const live: KubeWatchHandlers = {
+      onEvent: (event) => {
+        if (!closed && !aborted) handlers.onEvent(event);
+      },
+      onActivity: () => {
+        if (!closed && !aborted) handlers.onActivity?.();
+      },
+      onClose: close,
+    };
+    request.on("response", (response) => onResponse(response, live, close));
+    request.end();
+  };
+  start().catch(close);
+  return {
+    abort() {
+      aborted = true;
+      request?.destroy();
+    },
+  };
+}
+
+function onResponse(
+  response: http.IncomingMessage,
+  handlers: KubeWatchHandlers,
+  close: (error?: unknown) => void,
+): void {
+  response.setEncoding("utf8");
+  let buffered = "";
+  if (response.statusCode !== 200) {
+    response.on("data", (chunk: string) => {
+      buffered += chunk;
+    });
+    response.on("end", () => close(statusError(parseStatus(buffered), response.statusCode ?? 0)));
+    response.on("error", close);
+    return;
+  }
+  response.on("data", (chunk: string) => {
+    handlers.onActivity?.();
+    buffered += chunk;
+    let newline = buffered.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf("\n");
+      if (line === "") continue;
+      try {
+        handlers.onEvent(JSON.parse(line) as KubeWatchEvent);
+      } catch (error) {
+        // A torn or garbled stream: end this watch, the loop restarts it.
+        close(error);
+        return;
+      }
+    }
+  });
+  response.on("end", () => close());
+  response.on("error", close);
+  response.on("close", () => close());
+}

@@ -1,0 +1,481 @@
+// createVvpDeploymentController: list+watch VvpDeployments of one instance,
+// a controller-runtime-style work queue, reconcileOnce per key, and the
+// writes Kubernetes needs (finalizer before any VVP create, status through
+// the subresource, Events), with tokens from Secrets and the mapping in
+// ConfigMaps. The periodic resync observes VVP with one list per VVP
+// namespace and hands each reconcile the deployment it read.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { listOwnedDeployments, type MappingStore, reconcileOnce } from "../execution/index.js";
+import { OWNER_LABEL, type VvpDeployment } from "../models/index.js";
+import { createVvpClient, type Deployment, type VvpClient } from "../vvp-client/index.js";
+import type { BackoffOptions } from "./backoff.js";
+import { createClientNodeKubeApi } from "./client-node-api.js";
+import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
+import { createEventRecorder } from "./events.js";
+import { createInformer, type WatchTiming } from "./informer.js";
+import type { KubeApi, KubeObject } from "./kube-api.js";
+import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
+import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
+import { createTokenCache, TokenUnavailableError } from "./tokens.js";
+import { WorkQueue } from "./work-queue.js";
+
+/** Hooks the controller calls so a host can export controller-runtime's metrics. */
+export interface ControllerMetrics {
+  /** One reconcile ended; result as controller-runtime labels it. */
+  reconcileDone(result: "success" | "error" | "requeue" | "requeue_after", seconds: number): void;
+  /** The number of workers reconciling right now. */
+  activeWorkers(count: number): void;
+  /** The queue's depth after a change. */
+  queueDepth(depth: number): void;
+  /** A key was added to the queue (controller-runtime's workqueue_adds_total). */
+  queueAdd(): void;
+  /** A key was re-queued with rate limiting after a failure (workqueue_retries_total). */
+  queueRetry(): void;
+}
+
+/** The annotation that names the CR's token Secret. */
+export const APIKEY_SECRET_ANNOTATION = "apikeySecretName";
+
+/** Options of createVvpDeploymentController. */
+export interface VvpDeploymentControllerOptions {
+  /** Where the API server is and how to authenticate (client-node). */
+  kubeConfig: KubeConfig;
+  /** The operator's instanceId: only CRs labelled `ververica.platform/owner=<instanceId>` are read. */
+  instanceId: string;
+  /** The namespaces whose VvpDeployments are reconciled. */
+  watchedNamespaces: readonly string[];
+  /** VVP's root URL, an instrumented fetch, and the per-request timeout. */
+  vvp: { baseUrl: string; fetch?: typeof fetch; timeoutMs?: number };
+  /** Workers reconciling in parallel (default 4; one key never on two at once). */
+  concurrency?: number;
+  /** Every CR is reconciled at least this often, VVP being observed in one list per namespace (default 300 000). */
+  resyncPeriodMs?: number;
+  /** Where the CR → VVP mapping lives (default: one ConfigMap per CR, in its namespace). */
+  mappingStore?: MappingStore;
+  /** A pino-compatible logger (default silent). */
+  logger?: ControllerLogger;
+  /** Metrics hooks (controller-runtime's names in the operator). */
+  metrics?: ControllerMetrics;
+  /** Per-key backoff after a failed reconcile (default 5 ms → 1000 s). */
+  backoff?: BackoffOptions;
+  /** Timing of every list+watch loop. */
+  watch?: Partial<WatchTiming>;
+  /** How long a token read from a Secret is used (default 60 000). */
+  tokenTtlMs?: number;
+  /**
+   * False when the operator runs without API-key auth (Helm value
+   * `webhook.apiKeyValidation.enabled: false`): a CR without the
+   * apikeySecretName annotation then calls VVP with no token. Default true.
+   */
+  apiKey?: boolean;
+  /** events.k8s.io reportingInstance (default the instanceId; the operator passes its pod name). */
+  reportingInstance?: string;
+  /** The time of each reconcile (default the wall clock). */
+  now?: () => Date;
+  /** Replaces the client-node port (tests, another client). */
+  kubeApi?: KubeApi;
+}
+
+/** A running controller. */
+export interface VvpDeploymentController {
+  /** Starts the watches, then the workers and the resync once every namespace has listed. */
+  start(): void;
+  /** Stops taking work, lets in-flight reconciles finish (bounded), closes the watches. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
+  /** Resolves once every watched namespace has listed (CRs and mapping records). */
+  readonly synced: Promise<void>;
+  /** The readiness probe's answer. */
+  hasSynced(): boolean;
+  /** Reconciles every CR now (the periodic resync, on demand). */
+  resync(): Promise<void>;
+  /** Counters for diagnostics and tests. */
+  stats(): ControllerStats;
+}
+
+/** What the controller did so far. */
+export interface ControllerStats {
+  reconciles: number;
+  errors: number;
+  fleetLists: number;
+  queueDepth: number;
+  inFlight: number;
+}
+
+/** What one reconcile of a key ended with. */
+type KeyOutcome = { kind: "done"; requeueAfterMs: number } | { kind: "conflict" };
+
+const noMetrics: ControllerMetrics = {
+  reconcileDone: () => {},
+  activeWorkers: () => {},
+  queueDepth: () => {},
+  queueAdd: () => {},
+  queueRetry: () => {},
+};
+
+/** Creates the controller; nothing runs before start(). */
+export function createVvpDeploymentController(
+  options: VvpDeploymentControllerOptions,
+): VvpDeploymentController {
+  const api = options.kubeApi ?? createClientNodeKubeApi(options.kubeConfig);
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noMetrics;
+  const now = options.now ?? (() => new Date());
+  const { instanceId } = options;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const resyncPeriodMs = options.resyncPeriodMs ?? 300_000;
+  const apiKeyRequired = options.apiKey ?? true;
+
+  const queue = new WorkQueue({
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    hooks: metrics,
+  });
+  const uidToKey = new Map<string, string>();
+  const prefetched = new Map<string, Deployment>();
+  const crs = createInformer({
+    api,
+    resource: "vvpdeployments",
+    namespaces: options.watchedNamespaces,
+    // Another instance's CRs are never even read.
+    labelSelector: `${OWNER_LABEL}=${instanceId}`,
+    ...(options.watch === undefined ? {} : { timing: options.watch }),
+    logger,
+    onChange: (change, object) => {
+      const key = keyOf(object);
+      const uid = object.metadata?.uid;
+      if (uid !== undefined) {
+        if (change === "deleted") uidToKey.delete(uid);
+        else uidToKey.set(uid, key);
+      }
+      if (change === "deleted") prefetched.delete(key);
+      queue.add(key);
+    },
+  });
+  const ownStore: KubernetesMappingStore | undefined =
+    options.mappingStore === undefined
+      ? createKubernetesMappingStore({
+          api,
+          instanceId,
+          namespaces: options.watchedNamespaces,
+          namespaceOf: (uid) => uidToKey.get(uid)?.split("/")[0],
+          ...(options.watch === undefined ? {} : { timing: options.watch }),
+          logger,
+          // A record changed or deleted behind our back: look at its CR now.
+          onChange: (uid) => {
+            const key = uidToKey.get(uid);
+            if (key !== undefined) queue.add(key);
+          },
+        })
+      : undefined;
+  const mappingStore: MappingStore = options.mappingStore ?? (ownStore as MappingStore);
+  const tokens = createTokenCache({
+    api,
+    ...(options.tokenTtlMs === undefined ? {} : { ttlMs: options.tokenTtlMs }),
+  });
+  const events = createEventRecorder({
+    api,
+    reportingInstance: options.reportingInstance ?? instanceId,
+    now,
+    logger,
+  });
+  const clients = new Map<string, VvpClient>();
+  const counters = { reconciles: 0, errors: 0, fleetLists: 0 };
+  let running = false;
+  let stopping = false;
+  let activeWorkers = 0;
+  let resyncTimer: NodeJS.Timeout | undefined;
+  let resyncing: Promise<void> | undefined;
+  const workers: Promise<void>[] = [];
+
+  const synced = Promise.all([crs.synced, ownStore?.synced]).then(() => {});
+
+  /** The VVP client of a CR's Secret (one per Secret; the token is read per request from the cache). */
+  const clientFor = async (cr: KubeObject): Promise<VvpClient> => {
+    const namespace = cr.metadata?.namespace ?? "";
+    const secretName = cr.metadata?.annotations?.[APIKEY_SECRET_ANNOTATION];
+    if (secretName === undefined || secretName === "") {
+      if (apiKeyRequired) {
+        throw new TokenUnavailableError(
+          "SecretNotFound",
+          { namespace, name: "" },
+          `cannot read the VVP API token: the CR has no ${APIKEY_SECRET_ANNOTATION} annotation`,
+        );
+      }
+      return clientWith("", undefined);
+    }
+    // Read now so a missing Secret is reported as such, not as a failed VVP call.
+    await tokens.token(namespace, secretName);
+    return clientWith(`${namespace}/${secretName}`, { namespace, secretName });
+  };
+
+  const clientWith = (
+    key: string,
+    secret: { namespace: string; secretName: string } | undefined,
+  ) => {
+    const existing = clients.get(key);
+    if (existing !== undefined) return existing;
+    const client = createVvpClient({
+      baseUrl: options.vvp.baseUrl,
+      ...(options.vvp.fetch === undefined ? {} : { fetch: options.vvp.fetch }),
+      ...(options.vvp.timeoutMs === undefined ? {} : { timeoutMs: options.vvp.timeoutMs }),
+      ...(secret === undefined
+        ? {}
+        : { token: () => tokens.token(secret.namespace, secret.secretName) }),
+      log: (entry) => {
+        // VVP refused the token: it may have been rotated, read the Secret again.
+        if (secret !== undefined && entry.status === 401)
+          tokens.invalidate(secret.namespace, secret.secretName);
+      },
+    });
+    clients.set(key, client);
+    return client;
+  };
+
+  const reportTokenFailure = async (cr: KubeObject, error: TokenUnavailableError) => {
+    const status = (cr.status ?? {}) as Record<string, unknown>;
+    const next = withHealthyUnknown(
+      status,
+      error.message,
+      now().toISOString(),
+      cr.metadata?.generation,
+    );
+    try {
+      await writeStatus(api, cr, status, next);
+    } catch (writeError) {
+      logger.warn({ key: keyOf(cr), ...errorFields(writeError) }, "status not written");
+    }
+    await events.record(cr, {
+      type: "Warning",
+      reason: "ApiKeySecretUnavailable",
+      action: "ReadApiKey",
+      note: error.message,
+    });
+  };
+
+  const reconcileCr = async (
+    cr: KubeObject,
+    deployment: Deployment | undefined,
+  ): Promise<KeyOutcome> => {
+    let client: VvpClient;
+    try {
+      client = await clientFor(cr);
+    } catch (error) {
+      if (error instanceof TokenUnavailableError) await reportTokenFailure(cr, error);
+      throw error;
+    }
+    const writer = createFinalizerWriter(api, cr);
+    const result = await reconcileOnce({
+      cr: cr as unknown as VvpDeployment,
+      client,
+      mappingStore,
+      instanceId,
+      now: now().toISOString(),
+      finalizers: writer,
+      ...(deployment === undefined ? {} : { prefetched: { deployment } }),
+    });
+    for (const event of result.events) {
+      await events.record(writer.current, {
+        type: event.type,
+        reason: event.reason,
+        action: "Reconcile",
+        note: event.message,
+      });
+    }
+    if (result.changed && !writer.released) {
+      const written = await writeStatus(api, writer.current, cr.status, result.cr.status);
+      if (written === "conflict") return { kind: "conflict" };
+    }
+    return { kind: "done", requeueAfterMs: result.requeueAfterMs };
+  };
+
+  /** Reconciles one key; a status write that lost a race is re-read and reconciled again. */
+  const processKey = async (key: string): Promise<number> => {
+    const [namespace = "", name = ""] = splitKey(key);
+    let cr = crs.get(namespace, name);
+    const deployment = prefetched.get(key);
+    prefetched.delete(key);
+    for (let attempt = 0; cr !== undefined; attempt += 1) {
+      counters.reconciles += 1;
+      const outcome = await reconcileCr(cr, attempt === 0 ? deployment : undefined);
+      if (outcome.kind === "done") return outcome.requeueAfterMs;
+      if (attempt >= 2) throw new Error("the status write kept conflicting (409)");
+      logger.debug({ key }, "status write conflicted; reconciling the fresh CR");
+      cr = (await api.get("vvpdeployments", namespace, name)) ?? undefined;
+    }
+    return 0;
+  };
+
+  const work = async () => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      activeWorkers += 1;
+      metrics.activeWorkers(activeWorkers);
+      const started = performance.now();
+      let result: "success" | "error" | "requeue_after" = "success";
+      try {
+        const requeueAfterMs = await processKey(key);
+        queue.forget(key);
+        if (requeueAfterMs > 0) {
+          result = "requeue_after";
+          queue.addAfter(key, requeueAfterMs);
+        }
+      } catch (error) {
+        result = "error";
+        counters.errors += 1;
+        logger.warn(
+          { key, failures: queue.failures(key) + 1, ...errorFields(error) },
+          "reconcile failed",
+        );
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+        activeWorkers -= 1;
+        metrics.activeWorkers(activeWorkers);
+        metrics.reconcileDone(result, (performance.now() - started) / 1000);
+      }
+    }
+  };
+
+  /** Observes VVP for every CR in one list per (VVP namespace, token), then queues every CR. */
+  const resyncFleet = async () => {
+    const groups = new Map<string, { cr: KubeObject; vvpNamespace: string; keys: KubeObject[] }>();
+    for (const cr of crs.list()) {
+      const vvpNamespace = vvpNamespaceOf(cr);
+      if (vvpNamespace === undefined) continue;
+      const group = `${secretKeyOf(cr)}|${vvpNamespace}`;
+      const entry = groups.get(group) ?? { cr, vvpNamespace, keys: [] };
+      entry.keys.push(cr);
+      groups.set(group, entry);
+    }
+    for (const { cr, vvpNamespace, keys } of groups.values()) {
+      if (stopping) return;
+      try {
+        const client = await clientFor(cr);
+        counters.fleetLists += 1;
+        const listed = await listOwnedDeployments(client, { vvpNamespace, instanceId });
+        const byId = new Map(listed.map((deployment) => [deployment.metadata?.id, deployment]));
+        const byName = new Map(listed.map((deployment) => [deployment.metadata?.name, deployment]));
+        for (const member of keys) {
+          const found = byId.get(deploymentIdOf(member)) ?? byName.get(deploymentNameOf(member));
+          if (found !== undefined) prefetched.set(keyOf(member), found);
+        }
+      } catch (error) {
+        // Each CR then reads its own deployment.
+        logger.warn({ vvpNamespace, ...errorFields(error) }, "fleet observation failed");
+      }
+    }
+    for (const cr of crs.list()) queue.add(keyOf(cr));
+  };
+
+  const resync = () => {
+    resyncing ??= resyncFleet().finally(() => {
+      resyncing = undefined;
+    });
+    return resyncing;
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      crs.start();
+      ownStore?.start();
+      void synced.then(() => {
+        if (stopping) return;
+        logger.info(
+          { namespaces: options.watchedNamespaces, instanceId },
+          "caches synced; workers start",
+        );
+        for (let index = 0; index < concurrency; index += 1) workers.push(work());
+        void resync();
+        resyncTimer = setInterval(() => void resync(), resyncPeriodMs);
+        resyncTimer.unref?.();
+      });
+    },
+    async stop({ drainTimeoutMs = 30_000 } = {}) {
+      stopping = true;
+      clearInterval(resyncTimer);
+      queue.shutDown();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.all(workers).then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), drainTimeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained)
+        logger.warn({ inFlight: queue.inFlight }, "stopped before in-flight reconciles finished");
+      crs.stop();
+      ownStore?.stop();
+    },
+    synced,
+    hasSynced: () => crs.hasSynced() && (ownStore?.hasSynced() ?? true),
+    resync,
+    stats: () => ({ ...counters, queueDepth: queue.depth, inFlight: queue.inFlight }),
+  };
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
+}
+
+function splitKey(key: string): string[] {
+  const slash = key.indexOf("/");
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+function secretKeyOf(cr: KubeObject): string {
+  return `${cr.metadata?.namespace}/${cr.metadata?.annotations?.[APIKEY_SECRET_ANNOTATION] ?? ""}`;
+}
+
+function specDeploymentMetadata(cr: KubeObject): Record<string, unknown> {
+  const spec = cr.spec as { deployment?: { metadata?: Record<string, unknown> } } | undefined;
+  return spec?.deployment?.metadata ?? {};
+}
+
+function vvpNamespaceOf(cr: KubeObject): string | undefined {
+  const namespace = specDeploymentMetadata(cr).namespace;
+  return typeof namespace === "string" && namespace !== "" ? namespace : undefined;
+}
+
+function deploymentNameOf(cr: KubeObject): string | undefined {
+  const name = specDeploymentMetadata(cr).name;
+  return typeof name === "string" ? name : undefined;
+}
+
+function deploymentIdOf(cr: KubeObject): string | undefined {
+  const id = (cr.status as { deploymentId?: unknown } | undefined)?.deploymentId;
+  return typeof id === "string" ? id : undefined;
+}
+
+/**
+ * ours: a CR whose token cannot be read gets Healthy=Unknown with the reason
+ * it had (the condition reasons are fixed by the CRD) and a message naming
+ * the Secret; the next successful reconcile computes every condition again.
+ */
+function withHealthyUnknown(
+  status: Record<string, unknown>,
+  message: string,
+  now: string,
+  generation: number | undefined,
+): Record<string, unknown> {
+  const conditions = Array.isArray(status.conditions)
+    ? (status.conditions as Record<string, unknown>[])
+    : [];
+  const healthy = conditions.find((condition) => condition.type === "Healthy");
+  const next = {
+    type: "Healthy",
+    status: "Unknown",
+    reason: typeof healthy?.reason === "string" ? healthy.reason : "SubConditionsFailing",
+    message,
+    lastTransitionTime:
+      healthy?.status === "Unknown" && typeof healthy.lastTransitionTime === "string"
+        ? healthy.lastTransitionTime
+        : now,
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+  };
+  const others = conditions.filter((condition) => condition.type !== "Healthy");
+  return { ...status, conditions: [next, ...others] };
+}
