@@ -23,6 +23,10 @@ export const VvpDeploymentStatusSchema = z.object({
   // nonce fires when it differs from this value.
   lastConsumedSavepointNonce: NonceValueSchema,
   lastConsumedTriggerNonce: NonceValueSchema,
+  // ours: the fields the last re-projection after drift sent. When VVP still
+  // differs in exactly these fields next cycle, it does not keep them as sent
+  // (it normalises them): they are reported, not sent again in a loop.
+  reprojectedDrift: z.array(z.string()).optional(),
   conditions: z.array(ConditionSchema).optional(),
 });
 /** The status of a VvpDeployment. */

@@ -10,12 +10,30 @@ export interface MatchOptions {
   ignoreState?: boolean;
   /** See {@link ProjectionOptions.restartAnnotation}. */
   restartAnnotation?: string;
+  /**
+   * PUT mode: the labels and annotations VVP holds must be exactly the
+   * body's (VVP's bookkeeping annotations aside), because a PUT replaces them.
+   */
+  exactMetadata?: boolean;
 }
+
+// The maps a PUT replaces whole and VVP never adds to (its own annotations
+// are bookkeeping, skipped everywhere).
+const METADATA_MAPS = new Set([
+  "metadata.labels",
+  "metadata.annotations",
+  "spec.template.metadata.annotations",
+]);
 
 /**
  * The paths where the observed VVP deployment differs from the CR's update
  * body. A subset comparison: VVP fills defaults for what the CR omits (in
- * both modes), so only the fields the body sends are compared.
+ * both modes, PUT included), so only the fields the body sends are compared;
+ * a `null` or an empty object matches an absent field (VVP stores neither).
+ * Ours: in PUT mode a spec field the CR omits is not compared, because VVP's
+ * default there cannot be told from a stale value; comparing it would PUT
+ * forever. Labels and annotations have no defaults and compare exactly with
+ * `exactMetadata`.
  */
 export function deploymentDifferences(
   cr: VvpDeployment,
@@ -54,23 +72,37 @@ function collect(
   for (const key of Object.keys(expected)) {
     const here = path === "" ? key : `${path}.${key}`;
     if (options.ignoreState === true && here === "spec.state") continue;
-    if (here === "metadata.annotations" || here === "spec.template.metadata.annotations") {
-      // VVP's bookkeeping annotations never count.
-      const want = expected[key] as Record<string, string>;
-      const have = (ownValue(actual, key) ?? {}) as JsonObject;
-      for (const name of Object.keys(want)) {
-        if (!isBookkeepingAnnotation(name) && want[name] !== ownValue(have, name))
-          out.push(`${here}[${name}]`);
-      }
-      continue;
-    }
     const want = expected[key];
     const have = ownValue(actual, key);
-    if (isObject(want)) {
+    if (METADATA_MAPS.has(here) && isObject(want)) {
+      compareMap(want, isObject(have) ? have : {}, here, options.exactMetadata === true, out);
+    } else if (isObject(want)) {
       if (isObject(have)) collect(want, have, here, options, out);
-      else out.push(here);
-    } else if (!sameValue(want, have)) out.push(here);
+      else if (have !== undefined || Object.keys(want).length > 0) out.push(here);
+    } else if (!sameValue(want, have) && !(want === null && have === undefined)) {
+      out.push(here);
+    }
   }
+}
+
+// Labels and annotations key by key; VVP's bookkeeping annotations never count.
+function compareMap(
+  want: JsonObject,
+  have: JsonObject,
+  path: string,
+  exact: boolean,
+  out: string[],
+): void {
+  const differing = new Set<string>();
+  for (const name of Object.keys(want)) {
+    if (!isBookkeepingAnnotation(name) && want[name] !== ownValue(have, name)) differing.add(name);
+  }
+  if (exact) {
+    for (const name of Object.keys(have)) {
+      if (!isBookkeepingAnnotation(name) && !Object.hasOwn(want, name)) differing.add(name);
+    }
+  }
+  for (const name of differing) out.push(`${path}[${name}]`);
 }
 
 function isObject(value: unknown): value is JsonObject {

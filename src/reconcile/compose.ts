@@ -196,13 +196,21 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
       const message =
         projection.purpose === "StateDrift"
           ? `Re-projected the desired state with ${projection.method} after VVP drifted${change}`
-          : `Projected the spec to VVP with ${projection.method} (${context.cr.spec.syncingMode} mode)${change}`;
+          : projection.purpose === "SpecDrift"
+            ? `Re-projected the spec with ${projection.method} after VVP drifted from it (${(projection.drift ?? []).join(", ")})${change}`
+            : `Projected the spec to VVP with ${projection.method} (${context.cr.spec.syncingMode} mode)${change}`;
       specAligned = { status: "True", reason: "ConfigUpdated", message };
       projectionEvents.push({ type: "Normal", reason: "SpecProjected", message });
     } else {
       specAligned = notProjected(outcome, projection.method);
       if (outcome.result === "failed") failing ??= "SpecAligned";
     }
+  } else if (projection.kind === "unkept") {
+    specAligned = {
+      status: "False",
+      reason: "ProjectionFailed",
+      message: `VVP does not keep ${projection.drift.join(", ")} as projected: it still differs after the last re-projection, so it is not sent again until the spec changes`,
+    };
   } else if (projection.kind === "suppressed") {
     specAligned = {
       status: "False",
@@ -406,6 +414,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
     "projectedSpecState",
     acceptedState(decision, effectOf, created) ?? context.status.projectedSpecState,
   );
+  assign(status, "reprojectedDrift", reprojectedDrift(decision, effectOf));
   assign(
     status,
     "actualState",
@@ -456,6 +465,7 @@ const STATUS_ORDER: readonly (keyof VvpDeploymentStatus)[] = [
   "lastProcessedTriggerNonce",
   "lastConsumedSavepointNonce",
   "lastConsumedTriggerNonce",
+  "reprojectedDrift",
   "conditions",
 ];
 
@@ -511,6 +521,25 @@ function acceptedState(
       state ?? (action.type === "CreateDeployment" ? created?.spec?.state : undefined) ?? accepted;
   }
   return accepted;
+}
+
+// Remembered until VVP holds the projection again, so a field VVP does not
+// keep as sent is re-projected once, not in a loop (ours).
+function reprojectedDrift(decision: Decision, effectOf: EffectOf): string[] | undefined {
+  const { projection } = decision;
+  const before = decision.context.status.reprojectedDrift;
+  switch (projection.kind) {
+    case "project": {
+      const outcome = effectOf(projection.method === "PUT" ? "PutDeployment" : "PatchDeployment");
+      if (outcome.result !== "succeeded") return before;
+      const fields = (projection.drift ?? []).filter((field) => field !== "spec.state");
+      return projection.purpose === "SpecDrift" && fields.length > 0 ? fields : undefined;
+    }
+    case "none":
+      return undefined;
+    default:
+      return before;
+  }
 }
 
 function previousState(

@@ -21,8 +21,21 @@ export type ProjectionDecision =
   | { kind: "none"; pending: boolean }
   /** Create the deployment (POST). */
   | { kind: "create" }
-  /** Send the body of the current mode. */
-  | { kind: "project"; purpose: "Projection" | "StateDrift"; method: ProjectionMethod }
+  /**
+   * Send the body of the current mode: for a spec change, or because VVP no
+   * longer holds what was projected (`drift`: the differing fields).
+   */
+  | {
+      kind: "project";
+      purpose: "Projection" | "StateDrift" | "SpecDrift";
+      method: ProjectionMethod;
+      drift?: readonly string[];
+    }
+  /**
+   * VVP still differs in the fields the last drift re-projection sent: it
+   * does not keep them as sent, so they are not sent again (ours).
+   */
+  | { kind: "unkept"; drift: readonly string[] }
   /**
    * An Autopilot scaling run is in progress: nothing sent. `pendingChange`: a
    * spec change waits for the run to complete (else only state drift was seen).
@@ -144,6 +157,13 @@ function decideLive(context: Context): Decision {
         : observedRestartAnnotation(deployment);
     const annotationOption = restartAnnotation !== undefined ? { restartAnnotation } : {};
     const method: ProjectionMethod = cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
+    const differences = (ignoreState: boolean) =>
+      deploymentDifferences(cr, deployment, {
+        instanceId: context.instanceId,
+        ignoreState,
+        exactMetadata: method === "PUT",
+        ...annotationOption,
+      });
     pendingChange =
       context.generation !== undefined
         ? context.generation !== status.observedGeneration &&
@@ -151,31 +171,29 @@ function decideLive(context: Context): Decision {
           // edit, say) needs no PATCH, which would only bump resourceVersion.
           // PUT is always sent: a removed field is a change a subset check
           // cannot see, and PUT must reset it.
-          (method === "PUT" ||
-            deploymentDifferences(cr, deployment, {
-              instanceId: context.instanceId,
-              ignoreState: false,
-              ...annotationOption,
-            }).length > 0)
-        : deploymentDifferences(cr, deployment, {
-            instanceId: context.instanceId,
-            ignoreState: true,
-            ...annotationOption,
-          }).length > 0;
+          (method === "PUT" || differences(false).length > 0)
+        : differences(true).length > 0;
     if (!linked || !context.syncEnabled) {
       projection = { kind: "none", pending: pendingChange };
     } else {
-      const drift = context.crState !== undefined && deployment?.spec?.state !== context.crState;
-      if (context.autopilot.scalingInProgress && (pendingChange || drift)) {
-        // Domain.md §3: during an Autopilot scaling run nothing is sent. The
-        // run moves the state on purpose, and any body we send carries the
-        // desired state, which would abort it; a spec change waits, with
-        // observedGeneration held back, until the run completes.
+      const drift = pendingChange ? [] : driftedFields(context, differences);
+      if (context.autopilot.scalingInProgress && (pendingChange || drift.length > 0)) {
+        // During an Autopilot scaling run nothing is sent. The run moves the
+        // state on purpose, and any body we send carries the desired state,
+        // which would abort it; a spec change waits, with observedGeneration
+        // held back, until the run completes.
         projection = { kind: "suppressed", pendingChange };
       } else if (pendingChange) {
         projection = { kind: "project", purpose: "Projection", method };
-      } else if (drift) {
-        projection = { kind: "project", purpose: "StateDrift", method };
+      } else if (drift.length > 0 && unkept(drift, status.reprojectedDrift)) {
+        projection = { kind: "unkept", drift };
+      } else if (drift.length > 0) {
+        projection = {
+          kind: "project",
+          purpose: drift.length === 1 && drift[0] === "spec.state" ? "StateDrift" : "SpecDrift",
+          method,
+          drift,
+        };
       }
       if (projection.kind === "project") {
         const body = projectDeployment(cr, {
@@ -198,6 +216,32 @@ function decideLive(context: Context): Decision {
     }
   }
   return { context, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
+}
+
+/**
+ * The fields where VVP no longer holds the projected body although the CR
+ * did not change: the state (VVP or Autopilot moved it), or any other field
+ * (a write applied late, after a newer one, or an edit in VVP's UI). Ours:
+ * the comparison reads only the deployment the cycle observes anyway, so the
+ * steady state costs no request and no write.
+ */
+function driftedFields(
+  context: Context,
+  differences: (ignoreState: boolean) => string[],
+): string[] {
+  const stateDrift =
+    context.crState !== undefined && context.deployment?.spec?.state !== context.crState;
+  const fields = differences(true);
+  return stateDrift ? ["spec.state", ...fields] : fields;
+}
+
+// Only drift without a state change can be unkept: VVP always keeps a state.
+function unkept(drift: readonly string[], reprojected: readonly string[] | undefined): boolean {
+  return (
+    reprojected !== undefined &&
+    drift.length === reprojected.length &&
+    drift.every((field, index) => field === reprojected[index])
+  );
 }
 
 function decideDeletion(context: Context): Decision {

@@ -44,8 +44,12 @@ export interface ReconcileInput {
   syncEnabled?: boolean;
 }
 
-/** Why a PatchDeployment is sent. Restarts use RestartJob; "Restart" is kept for hosts that name patches. */
-export type PatchPurpose = "Projection" | "StateDrift" | "Restart" | "Cancel";
+/**
+ * Why a PatchDeployment is sent: a spec change, VVP's state or another field
+ * drifted from the projection, or a cancel on deletion. Restarts use
+ * RestartJob; "Restart" is kept for hosts that name patches.
+ */
+export type PatchPurpose = "Projection" | "StateDrift" | "SpecDrift" | "Restart" | "Cancel";
 
 /** What the executor records after a successful CreateDeployment. */
 export interface MappingToSave {
