@@ -1,0 +1,174 @@
+// The resources the fake serves: their names, scope and the write semantics
+// the API server applies to each (status subresource, generation, updates
+// without a resourceVersion, patch types).
+
+import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
+
+/** How `metadata.generation` moves: on changes outside metadata (and status), or never set. */
+export type GenerationPolicy = "spec" | "none";
+
+/** The printer columns of a custom resource, as its CRD declares them. */
+export interface CustomColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority: number;
+  jsonPath: string;
+}
+
+/** One resource the fake serves, e.g. `vvpdeployments.ververica.platform/v1`. */
+export interface ResourceType {
+  /** API group; "" for the core group. */
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  namespaced: boolean;
+  /** Whether `/status` is a separate subresource (then main writes ignore status). */
+  statusSubresource: boolean;
+  generation: GenerationPolicy;
+  /** A PUT without metadata.resourceVersion is allowed (built-ins) or 422 (custom resources). */
+  unconditionalUpdate: boolean;
+  /** Custom resources take no strategic merge patch (415) and list items carry apiVersion/kind. */
+  custom: boolean;
+  /** Printer columns for Table output (custom resources only). */
+  columns?: CustomColumn[];
+}
+
+/** `group/version`, or `version` for the core group. */
+export function groupVersion(type: ResourceType): string {
+  return type.group === "" ? type.version : `${type.group}/${type.version}`;
+}
+
+/** How the API server names the resource in messages: `plural.group` or `plural`. */
+export function qualifiedResource(type: ResourceType): string {
+  return type.group === "" ? type.plural : `${type.plural}.${type.group}`;
+}
+
+/** The key a type is registered under: `group/version/plural`. */
+export function typeKey(type: Pick<ResourceType, "group" | "version" | "plural">): string {
+  return `${type.group}/${type.version}/${type.plural}`;
+}
+
+function builtIn(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  extra: Partial<ResourceType> = {},
+): ResourceType {
+  return {
+    group,
+    version,
+    kind,
+    listKind: `${kind}List`,
+    plural,
+    singular: kind.toLowerCase(),
+    shortNames: [],
+    categories: [],
+    namespaced,
+    statusSubresource: false,
+    generation: "none",
+    unconditionalUpdate: true,
+    custom: false,
+    ...extra,
+  };
+}
+
+/** The built-in kinds: Namespaces, Secrets, ConfigMaps, core and events.k8s.io Events, Leases, CRDs. */
+export function builtInTypes(): ResourceType[] {
+  return [
+    builtIn("", "v1", "Namespace", "namespaces", false, {
+      shortNames: ["ns"],
+      statusSubresource: true,
+    }),
+    builtIn("", "v1", "Secret", "secrets", true),
+    builtIn("", "v1", "ConfigMap", "configmaps", true, { shortNames: ["cm"] }),
+    builtIn("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
+    builtIn("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
+    builtIn("coordination.k8s.io", "v1", "Lease", "leases", true),
+    builtIn(
+      "apiextensions.k8s.io",
+      "v1",
+      "CustomResourceDefinition",
+      "customresourcedefinitions",
+      false,
+      {
+        shortNames: ["crd", "crds"],
+        categories: ["api-extensions"],
+        statusSubresource: true,
+        generation: "spec",
+      },
+    ),
+  ];
+}
+
+/** The parts of a CRD the fake reads (a CRD applied by a client may carry more names). */
+export interface CrdShape {
+  spec: {
+    group: string;
+    scope: string;
+    names: {
+      kind: string;
+      plural: string;
+      listKind?: string;
+      singular?: string;
+      shortNames?: string[];
+      categories?: string[];
+    };
+    versions: {
+      name: string;
+      served: boolean;
+      subresources?: { status?: unknown };
+      additionalPrinterColumns?: {
+        name: string;
+        type: string;
+        jsonPath: string;
+        format?: string;
+        description?: string;
+        priority?: number;
+      }[];
+    }[];
+  };
+}
+
+/** The resource types a CustomResourceDefinition declares, one per served version. */
+export function typesOfCrd(crd: CrdShape): ResourceType[] {
+  const { group, names, scope, versions } = crd.spec;
+  return versions
+    .filter((version) => version.served)
+    .map((version) => ({
+      group,
+      version: version.name,
+      kind: names.kind,
+      listKind: names.listKind ?? `${names.kind}List`,
+      plural: names.plural,
+      singular: names.singular ?? names.kind.toLowerCase(),
+      shortNames: [...(names.shortNames ?? [])],
+      categories: [...(names.categories ?? [])],
+      namespaced: scope === "Namespaced",
+      statusSubresource: version.subresources?.status !== undefined,
+      generation: "spec" as const,
+      unconditionalUpdate: false,
+      custom: true,
+      columns: (version.additionalPrinterColumns ?? []).map((column) => ({
+        name: column.name,
+        type: column.type,
+        ...(column.format === undefined ? {} : { format: column.format }),
+        ...(column.description === undefined ? {} : { description: column.description }),
+        priority: column.priority ?? 0,
+        jsonPath: column.jsonPath,
+      })),
+    }));
+}
+
+/** The VvpDeployment CRD the fake serves from the start, built by `buildCrd()`. */
+export function vvpDeploymentCrd(): CustomResourceDefinition {
+  return buildCrd();
+}

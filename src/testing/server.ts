@@ -1,0 +1,725 @@
+// The HTTP face of the fake: authentication, fault injection, discovery and
+// the REST verbs of every served resource, answered as the API server does.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
+import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery.js";
+import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
+import { isPlainObject, type KubeObject } from "./objects.js";
+import { applyJsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
+import type { LoggedRequest } from "./request-log.js";
+import { groupVersion, type ResourceType } from "./resource-types.js";
+import { parseResourcePath, type ResourcePath } from "./routes.js";
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from "./selectors.js";
+import {
+  badRequest,
+  deletedStatus,
+  KubeApiError,
+  methodNotAllowed,
+  pathNotFound,
+  unsupportedPatch,
+} from "./status.js";
+import type { ObjectStore, WriteTarget } from "./store.js";
+import { tableOf, wantsTable } from "./table.js";
+import { WatchStream } from "./watch.js";
+
+/** How an expired watch start is answered: HTTP 410, or 200 and an ERROR event (as the watch cache does). */
+export type ExpiredWatchStart = "status" | "event";
+
+/** Everything a request handler needs. */
+export interface ServerContext {
+  store: ObjectStore;
+  faults: FaultState;
+  watches: Set<WatchStream>;
+  log: LoggedRequest[];
+  token: string;
+  serverAddress: () => string;
+  bookmarkIntervalMs: number;
+  expiredWatchStart: ExpiredWatchStart;
+  /** Server-side cap on a watch without timeoutSeconds; undefined keeps it open. */
+  defaultWatchTimeoutMs?: number;
+  now: () => Date;
+  /** Serves an OpenAPI document at this path (or 404). */
+  openApi: (path: string) => unknown | undefined;
+}
+
+const PATCH_TYPES = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/apply-patch+yaml",
+];
+
+const FIELD_LABELS: Record<string, string[]> = {
+  "/v1/secrets": ["type"],
+  "/v1/events": [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
+  "events.k8s.io/v1/events": [
+    "regarding.kind",
+    "regarding.namespace",
+    "regarding.name",
+    "regarding.uid",
+    "regarding.apiVersion",
+    "reason",
+    "reportingController",
+    "type",
+  ],
+  "/v1/namespaces": ["status.phase"],
+};
+
+/** Per-request state: the request's facts and how it is logged. */
+interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  entry: LoggedRequest;
+  context: ServerContext;
+}
+
+/** The request listener of the fake API server. */
+export function createHandler(
+  context: ServerContext,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    void handle(context, request, response);
+  };
+}
+
+async function handle(
+  context: ServerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? "/", "http://fake");
+  const resourcePath = parseResourcePath(url.pathname, (g, v, plural) =>
+    Boolean(context.store.type(g, v, plural)?.namespaced),
+  );
+  const watch = isWatch(url, resourcePath);
+  const entry: LoggedRequest = {
+    method: request.method ?? "GET",
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    status: 0,
+    userAgent: request.headers["user-agent"] ?? "",
+    ...(request.headers["content-type"] === undefined
+      ? {}
+      : { contentType: request.headers["content-type"] }),
+    ...(resourcePath === undefined
+      ? {}
+      : {
+          resource: resourcePath.plural,
+          ...(resourcePath.subresource === undefined
+            ? {}
+            : { subresource: resourcePath.subresource }),
+          ...(resourcePath.namespace === undefined ? {} : { namespace: resourcePath.namespace }),
+          ...(resourcePath.name === undefined ? {} : { name: resourcePath.name }),
+        }),
+    watch,
+  };
+  const exchange: Exchange = { request, response, url, entry, context };
+  try {
+    if (request.headers.authorization !== `Bearer ${context.token}`) {
+      throw new KubeApiError(401, "Unauthorized", "Unauthorized");
+    }
+    const facts: RequestFacts = {
+      method: entry.method,
+      path: entry.path,
+      watch,
+      ...(entry.resource === undefined ? {} : { resource: entry.resource }),
+      ...(entry.subresource === undefined ? {} : { subresource: entry.subresource }),
+    };
+    const delay = context.faults.delayFor(facts);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const failure = context.faults.takeFailure(facts);
+    if (failure !== undefined) {
+      await readBody(request);
+      const retry = failure.retryAfterSeconds;
+      sendError(
+        exchange,
+        failureFor(failure),
+        retry === undefined ? {} : { "Retry-After": String(retry) },
+      );
+      return;
+    }
+    await route(exchange, resourcePath, watch);
+  } catch (error) {
+    sendError(exchange, asApiError(error));
+  }
+}
+
+function asApiError(error: unknown): KubeApiError {
+  if (error instanceof KubeApiError) return error;
+  const message = error instanceof Error ? error.message : "unknown error";
+  return new KubeApiError(500, "InternalError", `Internal error occurred: ${message}`);
+}
+
+function isWatch(url: URL, path: ResourcePath | undefined): boolean {
+  const flag = url.searchParams.get("watch");
+  return Boolean(path?.watchPrefix) || flag === "true" || flag === "1";
+}
+
+function send(
+  exchange: Exchange,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const { response, entry, context } = exchange;
+  entry.status = code;
+  context.log.push(entry);
+  if (response.headersSent || response.destroyed) return;
+  const text = JSON.stringify(body);
+  response.writeHead(code, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendError(
+  exchange: Exchange,
+  error: KubeApiError,
+  headers: Record<string, string> = {},
+): void {
+  exchange.entry.reason = error.status.reason ?? "";
+  send(exchange, error.code, error.status, headers);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function mediaType(request: IncomingMessage): string {
+  return (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(
+      `json parse error: ${error instanceof Error ? error.message : "invalid JSON"}`,
+    );
+  }
+}
+
+// Object bodies of POST and PUT: JSON, or YAML as the API server also takes.
+async function readObject(request: IncomingMessage): Promise<unknown> {
+  const text = await readBody(request);
+  const type = mediaType(request);
+  if (type === "application/yaml") {
+    try {
+      return parseYaml(text);
+    } catch (error) {
+      throw badRequest(
+        `yaml parse error: ${error instanceof Error ? error.message : "invalid YAML"}`,
+      );
+    }
+  }
+  if (type !== "" && type !== "application/json" && type !== "*/*") {
+    throw new KubeApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
+  }
+  return parseJson(text);
+}
+
+async function route(
+  exchange: Exchange,
+  path: ResourcePath | undefined,
+  watch: boolean,
+): Promise<void> {
+  const { url, request, context } = exchange;
+  const method = request.method ?? "GET";
+  const pathname = url.pathname.replace(/\/+$/, "") || "/";
+  if (path === undefined) {
+    if (method !== "GET") throw methodNotAllowed(method);
+    send(exchange, 200, discovery(context, pathname) ?? notFoundBody(pathname));
+    return;
+  }
+  const onlyDiscovery = resourceList(context.store.allTypes(), path.group, path.version);
+  const type = context.store.type(path.group, path.version, path.plural);
+  if (type === undefined || onlyDiscovery === undefined) throw pathNotFound();
+  if (type.namespaced && path.namespace === undefined && path.name !== undefined)
+    throw pathNotFound();
+  if (
+    path.subresource !== undefined &&
+    !(path.subresource === "status" && type.statusSubresource)
+  ) {
+    throw pathNotFound();
+  }
+  const namespace = type.namespaced ? path.namespace : undefined;
+  if (path.name === undefined) {
+    await collection(exchange, type, namespace, method, watch);
+  } else {
+    await item(
+      exchange,
+      type,
+      namespace,
+      path.name,
+      path.subresource === "status" ? "status" : "main",
+      method,
+      watch,
+    );
+  }
+}
+
+function notFoundBody(pathname: string): never {
+  void pathname;
+  throw pathNotFound();
+}
+
+function discovery(context: ServerContext, pathname: string): unknown {
+  const types = context.store.allTypes();
+  if (pathname === "/version") return versionInfo();
+  if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/livez") return "ok";
+  if (pathname === "/api") return coreVersions(context.serverAddress());
+  if (pathname === "/apis") return groupList(types);
+  if (pathname.startsWith("/openapi/")) return context.openApi(pathname) ?? notFoundBody(pathname);
+  const segments = pathname.split("/").filter((s) => s !== "");
+  if (segments[0] === "api" && segments.length === 2)
+    return resourceList(types, "", segments[1] ?? "");
+  if (segments[0] === "apis" && segments.length === 2) return group(types, segments[1] ?? "");
+  if (segments[0] === "apis" && segments.length === 3) {
+    return resourceList(types, segments[1] ?? "", segments[2] ?? "");
+  }
+  return undefined;
+}
+
+function selectorsOf(url: URL, type: ResourceType) {
+  const supported = [
+    "metadata.name",
+    "metadata.namespace",
+    ...(FIELD_LABELS[`${type.group}/${type.version}/${type.plural}`] ?? []),
+  ];
+  return {
+    labels: parseLabelSelector(url.searchParams.get("labelSelector") ?? undefined),
+    fields: parseFieldSelector(url.searchParams.get("fieldSelector") ?? undefined, supported),
+  };
+}
+
+function dryRunOf(url: URL): boolean {
+  const dryRun = url.searchParams.getAll("dryRun");
+  if (dryRun.some((value) => value !== "All"))
+    throw badRequest(`dryRun: Unsupported value: "${dryRun.join(",")}": supported values: "All"`);
+  return dryRun.length > 0;
+}
+
+async function collection(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  method: string,
+  watch: boolean,
+): Promise<void> {
+  const { url, request, context } = exchange;
+  if (method === "GET" && watch) {
+    startWatch(exchange, type, namespace, undefined);
+    return;
+  }
+  if (method === "GET") {
+    listObjects(exchange, type, namespace);
+    return;
+  }
+  if (method === "POST") {
+    if (type.namespaced && namespace === undefined) throw methodNotAllowed(method);
+    const body = await readObject(request);
+    const created = context.store.create(type, namespace, body, { dryRun: dryRunOf(url) });
+    send(exchange, 201, outgoing(type, created));
+    return;
+  }
+  if (method === "DELETE") {
+    const { labels, fields } = selectorsOf(url, type);
+    await readBody(request);
+    const dryRun = dryRunOf(url);
+    const deleted = context.store
+      .list(type, namespace)
+      .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
+      .map(
+        (o) =>
+          context.store.delete(type, o.metadata.namespace, o.metadata.name ?? "", { dryRun })
+            .object,
+      );
+    send(
+      exchange,
+      200,
+      listBody(
+        context,
+        type,
+        deleted.map((o) => outgoing(type, o)),
+      ),
+    );
+    return;
+  }
+  throw methodNotAllowed(method);
+}
+
+function listBody(
+  context: ServerContext,
+  type: ResourceType,
+  items: unknown[],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    apiVersion: groupVersion(type),
+    kind: type.listKind,
+    metadata: { resourceVersion: context.store.currentResourceVersion(), ...extra },
+    items,
+  };
+}
+
+// Built-in list items carry no apiVersion/kind on the wire; custom resources' do.
+function listItem(type: ResourceType, object: KubeObject): KubeObject {
+  if (type.custom) return object;
+  const { apiVersion: _a, kind: _k, ...rest } = object;
+  return rest as KubeObject;
+}
+
+function outgoing(type: ResourceType, object: KubeObject): KubeObject {
+  return { ...object, apiVersion: groupVersion(type), kind: type.kind };
+}
+
+function listObjects(exchange: Exchange, type: ResourceType, namespace: string | undefined): void {
+  const { url, context, request } = exchange;
+  const { labels, fields } = selectorsOf(url, type);
+  const all = context.store
+    .list(type, namespace)
+    .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+  const { page, next } = paginate(all, url);
+  if (wantsTable(request.headers.accept)) {
+    send(
+      exchange,
+      200,
+      tableOf(
+        type,
+        page,
+        context.now(),
+        url.searchParams.get("includeObject"),
+        context.store.currentResourceVersion(),
+        next,
+      ),
+    );
+    return;
+  }
+  const extra: Record<string, unknown> =
+    next === undefined ? {} : { continue: next.token, remainingItemCount: next.remaining };
+  send(
+    exchange,
+    200,
+    listBody(
+      context,
+      type,
+      page.map((o) => listItem(type, o)),
+      extra,
+    ),
+  );
+}
+
+/** A page of a list and the continue token of the rest. */
+interface Paged {
+  page: KubeObject[];
+  next?: { token: string; remaining: number };
+}
+
+// `limit`/`continue` (ours: pages read the current state, not the first page's snapshot).
+function paginate(all: KubeObject[], url: URL): Paged {
+  const limit = Number(url.searchParams.get("limit") ?? "0");
+  const token = url.searchParams.get("continue");
+  let start = 0;
+  if (token !== null && token !== "") {
+    let after: string;
+    try {
+      after = String(JSON.parse(Buffer.from(token, "base64url").toString("utf8")).after);
+    } catch {
+      throw badRequest(
+        "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+      );
+    }
+    start = all.findIndex((o) => keyOf(o) > after);
+    if (start < 0) start = all.length;
+  }
+  if (!Number.isInteger(limit) || limit <= 0 || start + limit >= all.length)
+    return { page: all.slice(start) };
+  const page = all.slice(start, start + limit);
+  const last = page.at(-1);
+  return {
+    page,
+    next: {
+      token: Buffer.from(JSON.stringify({ after: last ? keyOf(last) : "" })).toString("base64url"),
+      remaining: all.length - start - limit,
+    },
+  };
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`;
+}
+
+async function item(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  target: WriteTarget,
+  method: string,
+  watch: boolean,
+): Promise<void> {
+  const { url, request, context } = exchange;
+  const store = context.store;
+  if (method === "GET" && watch) {
+    startWatch(exchange, type, namespace, name);
+    return;
+  }
+  if (method === "GET") {
+    const object = store.get(type, namespace, name);
+    if (wantsTable(request.headers.accept)) {
+      send(
+        exchange,
+        200,
+        tableOf(
+          type,
+          [object],
+          context.now(),
+          url.searchParams.get("includeObject"),
+          store.currentResourceVersion(),
+          undefined,
+        ),
+      );
+      return;
+    }
+    send(exchange, 200, outgoing(type, object));
+    return;
+  }
+  if (method === "PUT") {
+    const body = await readObject(request);
+    const updated = store.update(type, namespace, name, body, { target, dryRun: dryRunOf(url) });
+    send(exchange, 200, outgoing(type, updated));
+    return;
+  }
+  if (method === "PATCH") {
+    await patchObject(exchange, type, namespace, name, target);
+    return;
+  }
+  if (method === "DELETE" && target === "main") {
+    const text = await readBody(request);
+    const options = text.trim() === "" ? {} : parseJson(text);
+    const preconditions =
+      isPlainObject(options) && isPlainObject(options.preconditions) ? options.preconditions : {};
+    const result = store.delete(type, namespace, name, {
+      preconditions: {
+        ...(typeof preconditions.uid === "string" ? { uid: preconditions.uid } : {}),
+        ...(typeof preconditions.resourceVersion === "string"
+          ? { resourceVersion: preconditions.resourceVersion }
+          : {}),
+      },
+      dryRun:
+        dryRunOf(url) ||
+        (isPlainObject(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All")),
+    });
+    // A marked object comes back as 202 Accepted in kube-apiserver (graceful
+    // deletion pending); finished deletes as 200 with the object (custom) or a Status.
+    if (!result.deleted) send(exchange, 202, outgoing(type, result.object));
+    else if (type.custom) send(exchange, 200, outgoing(type, result.object));
+    else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
+    return;
+  }
+  throw methodNotAllowed(method);
+}
+
+async function patchObject(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  target: WriteTarget,
+): Promise<void> {
+  const { url, request, context } = exchange;
+  const contentType = mediaType(request);
+  const accepted = type.custom
+    ? PATCH_TYPES
+    : ["application/strategic-merge-patch+json", ...PATCH_TYPES];
+  if (!accepted.includes(contentType)) throw unsupportedPatch(contentType, accepted);
+  const text = await readBody(request);
+  const dryRun = dryRunOf(url);
+  if (contentType === "application/apply-patch+yaml") {
+    await applyPatch(exchange, type, namespace, name, target, text, dryRun);
+    return;
+  }
+  const patch = parseJson(text);
+  const apply =
+    contentType === "application/json-patch+json"
+      ? (current: KubeObject) => applyJsonPatch(current, patch)
+      : contentType === "application/merge-patch+json"
+        ? (current: KubeObject) => mergePatchObject(current, patch)
+        : (current: KubeObject) => strategicMergePatch(current, patch);
+  const patched = context.store.patch(type, namespace, name, apply, { target, dryRun });
+  send(exchange, 200, outgoing(type, patched));
+}
+
+function mergePatchObject(current: KubeObject, patch: unknown): unknown {
+  if (!isPlainObject(patch)) {
+    throw badRequest(
+      "json: cannot unmarshal array into Go value of type map[string]interface {} (a merge patch must be an object)",
+    );
+  }
+  return mergePatch(current, patch);
+}
+
+// Server-side apply, approximated (ours): no managedFields and no conflicts;
+// the applied configuration is merged into the object (maps merge, lists
+// replace); a missing object is created.
+async function applyPatch(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  target: WriteTarget,
+  text: string,
+  dryRun: boolean,
+): Promise<void> {
+  const { url, context } = exchange;
+  if (!url.searchParams.get("fieldManager")) {
+    throw new KubeApiError(
+      422,
+      "Invalid",
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      {
+        causes: [
+          {
+            reason: "FieldValueRequired",
+            message: "Required value: is required for apply patch",
+            field: "fieldManager",
+          },
+        ],
+      },
+    );
+  }
+  let config: unknown;
+  try {
+    config = parseYaml(text);
+  } catch (error) {
+    throw badRequest(
+      `error decoding YAML: ${error instanceof Error ? error.message : "invalid YAML"}`,
+    );
+  }
+  if (!isPlainObject(config))
+    throw badRequest("error decoding YAML: the applied configuration must be an object");
+  const exists = context.store.list(type, namespace).some((o) => o.metadata.name === name);
+  if (!exists && target === "main") {
+    const created = context.store.create(
+      type,
+      namespace,
+      mergePatch(
+        {},
+        {
+          ...config,
+          metadata: { ...(isPlainObject(config.metadata) ? config.metadata : {}), name },
+        },
+      ),
+      { dryRun },
+    );
+    send(exchange, 201, outgoing(type, created));
+    return;
+  }
+  const applied = context.store.patch(
+    type,
+    namespace,
+    name,
+    (current) => mergePatch(current, withoutNulls(config)),
+    { target, dryRun },
+  );
+  send(exchange, 200, outgoing(type, applied));
+}
+
+// In an applied configuration null means "unset by me", not "delete".
+function withoutNulls(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+function startWatch(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string | undefined,
+): void {
+  const { url, context, response, entry } = exchange;
+  const { labels, fields } = selectorsOf(url, type);
+  if (name !== undefined) fields.push({ path: "metadata.name", negate: false, value: name });
+  const rvText = url.searchParams.get("resourceVersion") ?? "";
+  const resourceVersion = rvText === "" ? undefined : Number(rvText);
+  if (
+    resourceVersion !== undefined &&
+    (!Number.isInteger(resourceVersion) || resourceVersion < 0)
+  ) {
+    throw badRequest(`invalid resource version: ${rvText}`);
+  }
+  const timeoutText = url.searchParams.get("timeoutSeconds");
+  // Fractions are accepted (ours) so tests can time out watches in milliseconds.
+  const timeoutSeconds = timeoutText === null ? undefined : Number(timeoutText);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds >= 0))
+    throw badRequest(`invalid timeoutSeconds: ${timeoutText}`);
+  const timeoutMs =
+    timeoutSeconds !== undefined && timeoutSeconds > 0
+      ? timeoutSeconds * 1000
+      : context.defaultWatchTimeoutMs;
+  const stream = new WatchStream(
+    response,
+    context.store,
+    {
+      type,
+      ...(namespace === undefined ? {} : { namespace }),
+      labels,
+      fields,
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      bookmarks: url.searchParams.get("allowWatchBookmarks") === "true",
+      bookmarkIntervalMs: context.bookmarkIntervalMs,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    },
+    (closed) => context.watches.delete(closed),
+  );
+  try {
+    stream.start();
+  } catch (error) {
+    if (
+      !(error instanceof KubeApiError) ||
+      error.code !== 410 ||
+      context.expiredWatchStart === "status"
+    )
+      throw error;
+    // The watch cache's way: 200, then one ERROR event with the 410 Status.
+    entry.status = 200;
+    entry.reason = "Expired";
+    context.log.push(entry);
+    response.writeHead(200, { "Content-Type": "application/json" });
+    response.end(`${JSON.stringify({ type: "ERROR", object: error.status })}\n`);
+    return;
+  }
+  entry.status = 200;
+  context.log.push(entry);
+  context.watches.add(stream);
+}

@@ -1,0 +1,58 @@
+// A throwaway certificate authority and a server certificate for 127.0.0.1,
+// generated at start (EC P-256, fast), so clients verify TLS for real.
+
+import { generate } from "selfsigned";
+
+/** PEM material of the test CA and the server's certificate. */
+export interface TestTls {
+  /** The CA certificate clients trust (PEM). */
+  caCert: string;
+  /** The server certificate, signed by the CA (PEM). */
+  cert: string;
+  /** The server's private key (PEM). */
+  key: string;
+}
+
+/** Generates a CA and a server certificate for localhost and 127.0.0.1, valid for a day. */
+export async function generateTestTls(): Promise<TestTls> {
+  const notBeforeDate = new Date(Date.now() - 60_000);
+  const notAfterDate = new Date(Date.now() + 24 * 3600_000);
+  const ca = await generate([{ name: "commonName", value: "fake-kubernetes-ca" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      {
+        name: "keyUsage",
+        keyCertSign: true,
+        cRLSign: true,
+        digitalSignature: true,
+        critical: true,
+      },
+    ],
+  });
+  const leaf = await generate([{ name: "commonName", value: "fake-kubernetes" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
+      },
+    ],
+  });
+  return { caCert: ca.cert, cert: leaf.cert, key: leaf.private };
+}
