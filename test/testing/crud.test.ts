@@ -376,7 +376,7 @@ describe("CRUD of VvpDeployments through client-node over HTTPS", () => {
 
   function fetchFake(
     path: string,
-    init: RequestInit & { headers?: Record<string, string> },
+    init: { method?: string; headers?: Record<string, string>; body?: string },
   ): Promise<Response> {
     return httpsFetch(kube, path, init);
   }
