@@ -122,14 +122,18 @@ export function createInformer(options: InformerOptions): Informer {
     options.onChange?.(existed ? "modified" : "added", event.object);
   };
 
-  /** One watch; resolves with the last resourceVersion when the server ends it normally. */
+  /**
+   * One watch from `position.resourceVersion`, which follows every event and
+   * bookmark (so a failed watch resumes where it was); resolves with the
+   * number of events when the server ends it normally.
+   */
   const watchOnce = (
     namespace: string,
-    resourceVersion: string,
+    position: { resourceVersion: string },
     register: (abort: () => void) => void,
   ) =>
-    new Promise<{ resourceVersion: string; events: number }>((resolve, reject) => {
-      let current = resourceVersion;
+    new Promise<{ events: number }>((resolve, reject) => {
+      const resourceVersion = position.resourceVersion;
       let events = 0;
       let idle: NodeJS.Timeout | undefined;
       let settled = false;
@@ -138,7 +142,7 @@ export function createInformer(options: InformerOptions): Informer {
         settled = true;
         clearTimeout(idle);
         watch.abort();
-        if (error === undefined) resolve({ resourceVersion: current, events });
+        if (error === undefined) resolve({ events });
         else reject(error);
       };
       const armIdle = () => {
@@ -170,7 +174,7 @@ export function createInformer(options: InformerOptions): Informer {
               return;
             }
             const version = event.object.metadata?.resourceVersion;
-            if (version !== undefined && version !== "") current = version;
+            if (version !== undefined && version !== "") position.resourceVersion = version;
             // Bookmarks count: a quiet namespace's watch is healthy too.
             events += 1;
             if (event.type === "BOOKMARK") return;
@@ -193,7 +197,8 @@ export function createInformer(options: InformerOptions): Informer {
     });
 
   const run = async (namespace: string) => {
-    let resourceVersion: string | undefined;
+    // undefined: (re)list first.
+    let position: { resourceVersion: string } | undefined;
     let failures = 0;
     let abortCurrent: () => void = () => {};
     stops.push(() => abortCurrent());
@@ -202,7 +207,7 @@ export function createInformer(options: InformerOptions): Informer {
     };
     while (!stopped) {
       try {
-        if (resourceVersion === undefined) {
+        if (position === undefined) {
           stats.lists += 1;
           const list = await options.api.list(options.resource, namespace, {
             ...(options.labelSelector === undefined
@@ -211,11 +216,10 @@ export function createInformer(options: InformerOptions): Informer {
           });
           if (stopped) return;
           applyList(namespace, list.items);
-          resourceVersion = list.resourceVersion;
+          position = { resourceVersion: list.resourceVersion };
           markSynced(namespace);
         }
-        const ended = await watchOnce(namespace, resourceVersion, register);
-        resourceVersion = ended.resourceVersion;
+        const ended = await watchOnce(namespace, position, register);
         // A watch the server ends at once, empty, would otherwise loop hot.
         if (ended.events > 0) failures = 0;
         else if (!stopped)
@@ -224,12 +228,12 @@ export function createInformer(options: InformerOptions): Informer {
         if (stopped) return;
         stats.restarts += 1;
         // 410: the resourceVersion is compacted away; only a relist recovers.
-        if (isGone(error)) resourceVersion = undefined;
+        if (isGone(error)) position = undefined;
         logger.warn(
           {
             resource: options.resource,
             namespace,
-            relist: resourceVersion === undefined,
+            relist: position === undefined,
             ...errorFields(error),
           },
           "watch restarts",

@@ -130,10 +130,14 @@ export function crObject(
 
 /** The condition of a type on a stored CR, or undefined. */
 export function conditionOf(
-  object: { status?: unknown } | undefined,
+  object: unknown,
   type: string,
 ): { status: string; reason: string; message: string } | undefined {
   const conditions =
-    (object?.status as { conditions?: { type: string }[] } | undefined)?.conditions ?? [];
+    (
+      (object as { status?: unknown } | undefined)?.status as
+        | { conditions?: { type: string }[] }
+        | undefined
+    )?.conditions ?? [];
   return conditions.find((condition) => condition.type === type) as never;
 }
