@@ -1,0 +1,62 @@
+// `vvpctl get`: the `kubectl get vvpdeployments` table for CRs given as YAML.
+import type { VvpDeployment } from "../models/index.js";
+import { PRINTER_COLUMN_NAMES, printerColumns } from "../printer-columns/index.js";
+import { parseManifests } from "./documents.js";
+import { identityOf, isVvpDeploymentObject } from "./findings.js";
+import type { SourceText } from "./inputs.js";
+
+/** A table row source: the CR as read. */
+export interface TableInput {
+  sources: readonly SourceText[];
+  wide: boolean;
+  /** ISO time AGE is measured from. */
+  now: string;
+}
+
+/**
+ * The table kubectl prints: header, a row per VvpDeployment, columns padded
+ * like kubectl's tabwriter (3 spaces). A NAMESPACE column comes first when
+ * the CRs span several namespaces (ours, as `kubectl get -A`). Returns the
+ * table text, or undefined when no VvpDeployment was found.
+ */
+export function renderTable(input: TableInput): string | undefined {
+  const crs: VvpDeployment[] = [];
+  for (const source of input.sources) {
+    for (const object of parseManifests(source.text).objects) {
+      if (isVvpDeploymentObject(object.value)) crs.push(object.value as VvpDeployment);
+    }
+  }
+  if (crs.length === 0) return undefined;
+  const namespaces = new Set(crs.map((cr) => identityOf(cr).namespace));
+  const withNamespace = namespaces.size > 1;
+  const names = [...PRINTER_COLUMN_NAMES.default, ...(input.wide ? PRINTER_COLUMN_NAMES.wide : [])];
+  const header = [...(withNamespace ? ["NAMESPACE"] : []), ...names];
+  const rows = crs.map((cr) => {
+    const values = printerColumns(cr, input.now);
+    const cells = input.wide ? values.wide : values.default;
+    return [
+      ...(withNamespace ? [identityOf(cr).namespace] : []),
+      ...names.map((name) => cells[name] ?? ""),
+    ];
+  });
+  return padColumns([header, ...rows]);
+}
+
+/** Left-aligned columns separated by at least three spaces, no trailing spaces. */
+export function padColumns(rows: readonly string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, index) => {
+      widths[index] = Math.max(widths[index] ?? 0, cell.length);
+    });
+  }
+  const lines = rows.map((row) =>
+    row
+      .map((cell, index) =>
+        index === row.length - 1 ? cell : cell.padEnd((widths[index] ?? 0) + 3),
+      )
+      .join("")
+      .trimEnd(),
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,40 @@
+// The `vvpctl` executable (also `kubectl-vvp`, a kubectl plugin). It runs
+// only when executed, so importing this module (tests, the bundle) does not.
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { processIo } from "./io.js";
+import { run } from "./program.js";
+
+export { type CliIo, processIo } from "./io.js";
+export { run } from "./program.js";
+
+/** Runs the process' command line and sets `process.exitCode` once stdout is flushed. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const code = await run(argv, processIo());
+  // Setting exitCode (not calling exit) lets buffered stdout reach a pipe first.
+  process.exitCode = code;
+}
+
+/** Whether this module is the program node was started with (also through a bin symlink). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    // A closed pipe (`vvpctl … | head`) is not our failure.
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,91 @@
+// The command tree: commander 14 with every exit and every write routed
+// through the CommandContext, so `run` never exits the process and tests can
+// read what was printed.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { crdCommand, schemaCommand } from "./commands/crd.js";
+import { getCommand } from "./commands/get.js";
+import { krmCommand } from "./commands/krm.js";
+import { planCommand } from "./commands/plan.js";
+import { validateCommand } from "./commands/validate.js";
+import type { CommandContext } from "./context.js";
+import { CliUsageError, EXIT, oneLine } from "./errors.js";
+import type { CliIo } from "./io.js";
+
+/** The package version, from package.json beside `src/` or `dist/`; "unknown" when not found. */
+export function packageVersion(): string {
+  for (const path of ["../../package.json", "../package.json"]) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (json.name === "vvp-deployment-sdk" && typeof json.version === "string") {
+        return json.version;
+      }
+    } catch {
+      // Not there in this layout: try the next.
+    }
+  }
+  return "unknown";
+}
+
+/** Builds the `vvpctl` command tree for one run. */
+export function buildProgram(context: CommandContext, name = "vvpctl"): Command {
+  const program = new Command(name)
+    .description(
+      "VvpDeployment tools: validate manifests, preview the operator's plan, print the CRD and schema, GitOps checks",
+    )
+    .version(packageVersion(), "-v, --version")
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => context.io.stdout(text),
+      writeErr: (text) => context.io.stderr(text),
+    })
+    .exitOverride();
+  // Subcommands inherit output and exit settings from the program they are added to.
+  for (const command of [
+    validateCommand(context),
+    planCommand(context),
+    getCommand(context),
+    crdCommand(context),
+    schemaCommand(context),
+    krmCommand(context),
+  ]) {
+    command.copyInheritedSettings(program);
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/**
+ * Runs one command line (without the node and script arguments) and returns
+ * the exit code: 0 all good, 1 findings, 2 usage or input error. Never throws
+ * and never exits the process; every error is one line on stderr.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const context: CommandContext = {
+    io,
+    exit: (next) => {
+      code = Math.max(code, next);
+    },
+  };
+  // kubectl runs a plugin as kubectl-vvp; its help should say `kubectl vvp`.
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with a zero exit code; commander already printed its message.
+      return error.exitCode === 0 ? code : EXIT.usage;
+    }
+    if (error instanceof CliUsageError) {
+      io.stderr(`error: ${oneLine(error)}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`error: ${oneLine(error)}\n`);
+    return EXIT.usage;
+  }
+}

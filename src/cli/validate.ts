@@ -1,0 +1,196 @@
+// `vvpctl validate`: the webhook's rules on files before `kubectl apply`,
+// every finding with its line and column.
+import { type FieldError, formatFieldPath, OWNER_LABEL, ROOT_FIELD } from "../models/index.js";
+import { type ValidationOptions, validateVvpDeployment } from "../validation/index.js";
+import { type ManifestObject, parseManifests } from "./documents.js";
+import {
+  type Finding,
+  identityOf,
+  isPlainObject,
+  isVvpDeploymentObject,
+  type ResourceResult,
+  resultFor,
+  type ValidationReport,
+} from "./findings.js";
+import type { InputProblem, SourceText } from "./inputs.js";
+
+/** The webhook options as the command line gives them. */
+export interface CheckOptions {
+  /** Absent: the owner label is not compared (and a finding says so). */
+  instanceId?: string;
+  watchedNamespaces?: readonly string[];
+  apiKeyValidation: boolean;
+  /** Previous versions, for the immutable fields, matched by namespace and name. */
+  oldObjects?: readonly unknown[];
+}
+
+const OWNER_FIELD = formatFieldPath(["metadata", "labels", OWNER_LABEL]);
+
+/** Validates every VvpDeployment of every source; input problems become `error` results. */
+export function validateSources(
+  sources: readonly SourceText[],
+  problems: readonly InputProblem[],
+  options: CheckOptions,
+): ValidationReport {
+  const resources: ResourceResult[] = problems.map(problemResult);
+  for (const source of sources) resources.push(...validateSource(source, options));
+  return { resources };
+}
+
+/** An input that could not be read: one `error` result without a position. */
+export function problemResult(problem: InputProblem): ResourceResult {
+  return {
+    filename: problem.name,
+    kind: "",
+    name: "",
+    namespace: "",
+    version: "",
+    status: "error",
+    findings: [
+      { severity: "error", field: ROOT_FIELD, message: problem.problem, reason: "InputError" },
+    ],
+  };
+}
+
+/** The results of one source text: syntax errors first, then each object in order. */
+export function validateSource(source: SourceText, options: CheckOptions): ResourceResult[] {
+  const parsed = parseManifests(source.text);
+  const results: ResourceResult[] = parsed.syntaxErrors.map((error) => ({
+    filename: source.name,
+    kind: "",
+    name: "",
+    namespace: "",
+    version: "",
+    status: "error",
+    findings: [
+      {
+        severity: "error",
+        field: ROOT_FIELD,
+        message: `not valid YAML: ${error.message} (${error.code})`,
+        reason: "InvalidYAML",
+        position: error.position,
+      },
+    ],
+    position: error.position,
+  }));
+  for (const object of parsed.objects) results.push(checkObject(source.name, object, options));
+  return results;
+}
+
+/** The verdict on one object: skipped when it is not a VvpDeployment. */
+export function checkObject(
+  filename: string,
+  object: ManifestObject,
+  options: CheckOptions,
+): ResourceResult {
+  if (!isPlainObject(object.value)) {
+    return resultFor(filename, object, "error", [
+      {
+        severity: "error",
+        field: ROOT_FIELD,
+        message: "not a Kubernetes object: the document is not a YAML mapping",
+        reason: "InputError",
+        position: object.start,
+      },
+    ]);
+  }
+  if (!isVvpDeploymentObject(object.value)) return resultFor(filename, object, "skipped", []);
+  const findings = findingsOf(object, options);
+  const invalid = findings.some((finding) => finding.severity === "error");
+  return resultFor(filename, object, invalid ? "invalid" : "valid", findings);
+}
+
+/** Every error and warning of one VvpDeployment, each placed in the source. */
+export function findingsOf(object: ManifestObject, options: CheckOptions): Finding[] {
+  const ownerValue = (object.value as { metadata?: { labels?: Record<string, unknown> } }).metadata
+    ?.labels?.[OWNER_LABEL];
+  const owner = typeof ownerValue === "string" && ownerValue !== "" ? ownerValue : undefined;
+  const oldObject = matchingOld(object.value, options.oldObjects);
+  const validationOptions: ValidationOptions = {
+    // No silent default: without --instance-id the label is compared with itself.
+    instanceId: options.instanceId ?? owner ?? "",
+    apiKeyValidation: options.apiKeyValidation,
+    ...(options.watchedNamespaces === undefined
+      ? {}
+      : { watchedNamespaces: options.watchedNamespaces }),
+    ...(oldObject === undefined ? {} : { oldObject }),
+  };
+  const verdict = validateVvpDeployment(object.value, validationOptions);
+  const errors = verdict.errors.map((error) =>
+    options.instanceId === undefined && error.field === OWNER_FIELD
+      ? {
+          ...error,
+          message:
+            "Required value: set it to the operator's instanceId (pass --instance-id to check the value too)",
+        }
+      : error,
+  );
+  const findings: Finding[] = errors.map((error) => placed(object, "error", error));
+  if (options.instanceId === undefined && owner !== undefined) {
+    findings.push(
+      placed(object, "warning", {
+        field: OWNER_FIELD,
+        reason: "OwnerNotChecked",
+        message: `${JSON.stringify(owner)} was not compared with an operator's instanceId: pass --instance-id ID to check it`,
+      }),
+    );
+  }
+  for (const warning of verdict.warnings as ReadonlyArray<unknown>) {
+    findings.push(placed(object, "warning", warningAsError(warning, object)));
+  }
+  return findings;
+}
+
+/** The previous version of an object: same namespace and name (ours; a rename is a create). */
+function matchingOld(value: unknown, oldObjects: readonly unknown[] | undefined): unknown {
+  if (oldObjects === undefined) return undefined;
+  const { name, namespace } = identityOf(value);
+  return oldObjects.find((old) => {
+    const identity = identityOf(old);
+    return identity.name === name && identity.namespace === namespace;
+  });
+}
+
+// Fields a finding says should not be there: point at the key, not the value.
+function pointsAtKey(error: { reason: string; message: string }): boolean {
+  return error.reason === "FieldValueForbidden" || /unknown field/i.test(error.message);
+}
+
+function placed(
+  object: ManifestObject,
+  severity: Finding["severity"],
+  error: { field: string; reason: string; message: string },
+): Finding {
+  return {
+    severity,
+    field: error.field,
+    message: error.message,
+    reason: error.reason,
+    position: object.locate(error.field, pointsAtKey(error) ? "key" : "value"),
+  };
+}
+
+/**
+ * Warnings are field errors in the models' newer shape and plain sentences in
+ * the older; a sentence that starts with a field path is placed on that field.
+ */
+function warningAsError(
+  warning: unknown,
+  object: ManifestObject,
+): { field: string; reason: string; message: string } {
+  if (isPlainObject(warning) && typeof warning.message === "string") {
+    const error = warning as Partial<FieldError> & { message: string };
+    return {
+      field: typeof error.field === "string" ? error.field : ROOT_FIELD,
+      reason: typeof error.reason === "string" ? error.reason : "Warning",
+      message: error.message,
+    };
+  }
+  const text = String(warning);
+  const first = /^([A-Za-z][^\s:]*)/.exec(text)?.[1];
+  const root = object.locate(ROOT_FIELD);
+  const located = first === undefined ? root : object.locate(first);
+  const onField =
+    first !== undefined && (located.line !== root.line || located.column !== root.column);
+  return { field: onField ? first : ROOT_FIELD, reason: "Warning", message: text };
+}
