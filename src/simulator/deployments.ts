@@ -64,7 +64,7 @@ export function requireDeployment(
   namespace: string,
   deploymentId: string,
 ): DeploymentRecord {
-  const record = state.findDeployment(namespace, deploymentId);
+  const record = state.addressDeployment(namespace, deploymentId);
   if (record === undefined) throw notFound(namespace, deploymentId);
   return record;
 }
@@ -120,14 +120,12 @@ export function createDeployment(
   }
   assertDeploymentName(metadata.name);
   const name = metadata.name;
-  for (const record of state.deployments.values()) {
-    const existing = record.deployment.metadata;
-    if (existing.namespace === namespace && existing.name === name) {
-      throw new SimulatorError(
-        409,
-        `A deployment named ${JSON.stringify(name)} already exists in namespace ${JSON.stringify(namespace)} (id ${existing.id})`,
-      );
-    }
+  const existing = state.deploymentByName(namespace, name)?.deployment.metadata;
+  if (existing !== undefined) {
+    throw new SimulatorError(
+      409,
+      `A deployment named ${JSON.stringify(name)} already exists in namespace ${JSON.stringify(namespace)} (id ${existing.id})`,
+    );
   }
   const valid = validateDeployment(
     {
@@ -164,7 +162,7 @@ export function createDeployment(
     },
     autopilotMode: "DISABLED",
   };
-  state.deployments.set(record.deployment.metadata.id, record);
+  state.addDeployment(record);
   converge(state, record, true);
   return snapshot(record);
 }
@@ -323,7 +321,7 @@ export function removeDeployment(state: SimulatorState, record: DeploymentRecord
   record.scaling?.timer.cancel();
   const job = currentJob(state, record);
   if (isJobAlive(job)) setJobState(state, job, "TERMINATED");
-  state.deployments.delete(record.deployment.metadata.id);
+  state.forgetDeployment(record);
 }
 
 /** One requirement of a label selector. */

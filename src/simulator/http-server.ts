@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { authorize } from "./auth.js";
 import { SimulatorError } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
@@ -77,14 +78,68 @@ function readBody(request: IncomingMessage): Promise<{ text: string; tooLarge: b
   });
 }
 
-/** Decides the answer of a call that no fault intercepted: auth, routing, JSON, the state. */
+/** The media types VVP's Application Manager consumes and produces (its Swagger `consumes`/`produces`). */
+const JSON_TYPE = "application/json";
+const YAML_TYPE = "application/yaml";
+
+/** The bare media type of a Content-Type header, lower-cased, without parameters. */
+function mediaTypeOf(header: string | undefined): string | undefined {
+  const type = header?.split(";")[0]?.trim().toLowerCase();
+  return type === undefined || type === "" ? undefined : type;
+}
+
+/**
+ * Which of VVP's types an Accept header allows, JSON first (what the SDK
+ * reads); undefined when it allows neither (406). No header means anything.
+ */
+export function negotiate(
+  accept: string | undefined,
+): typeof JSON_TYPE | typeof YAML_TYPE | undefined {
+  if (accept === undefined || accept.trim() === "") return JSON_TYPE;
+  const ranges = accept.split(",").map((range) => {
+    const [type = "", ...parameters] = range.split(";").map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith("q="));
+    return { type, q: q === undefined ? 1 : Number(q.slice(2)) };
+  });
+  const allows = (candidate: string) => {
+    const major = candidate.split("/")[0];
+    return ranges.some(
+      ({ type, q }) => q > 0 && (type === candidate || type === "*/*" || type === `${major}/*`),
+    );
+  };
+  if (allows(JSON_TYPE)) return JSON_TYPE;
+  return allows(YAML_TYPE) ? YAML_TYPE : undefined;
+}
+
+/** The request's headers the decision reads. */
+interface RequestHeaders {
+  authorization: string | undefined;
+  contentType: string | undefined;
+  accept: string | undefined;
+}
+
+/** Decides the answer of a call that no fault intercepted: auth, routing, media types, the state. */
 async function decide(
   options: HttpServerOptions,
   method: string,
   url: URL,
-  authorization: string | undefined,
+  headers: RequestHeaders,
   body: { text: string; tooLarge: boolean },
 ): Promise<Answer> {
+  const answer = await decideJson(options, method, url, headers, body);
+  // Errors stay JSON, the form every VVP client reads; YAML only on request.
+  if (negotiate(headers.accept) !== YAML_TYPE || answer.contentType !== undefined) return answer;
+  return { ...answer, body: stringifyYaml(answer.body), contentType: YAML_TYPE };
+}
+
+async function decideJson(
+  options: HttpServerOptions,
+  method: string,
+  url: URL,
+  headers: RequestHeaders,
+  body: { text: string; tooLarge: boolean },
+): Promise<Answer> {
+  const authorization = headers.authorization;
   const path = url.pathname;
   if (path === "/openapi.yaml") {
     return method === "GET"
@@ -104,14 +159,36 @@ async function decide(
       },
     );
   }
+  const contentType = mediaTypeOf(headers.contentType);
+  // Like Spring: a missing body is a 400 whatever its type; a body of a type
+  // VVP does not consume is a 415.
+  if (match.route.body && body.text.trim() === "" && !body.tooLarge) {
+    return message(400, `${method} ${path} needs a JSON body`);
+  }
+  if (match.route.body && contentType !== JSON_TYPE && contentType !== YAML_TYPE) {
+    // As strict as VVP's Spring server: a dialect it does not consume is refused,
+    // so no test of ours passes on a request VVP would reject.
+    return message(
+      415,
+      `Content-Type '${contentType ?? "none"}' is not supported; use ${JSON_TYPE} or ${YAML_TYPE}`,
+    );
+  }
+  if (negotiate(headers.accept) === undefined) {
+    return message(
+      406,
+      `No acceptable representation: Accept '${headers.accept ?? ""}' allows neither ${JSON_TYPE} nor ${YAML_TYPE}`,
+    );
+  }
   let parsed: JsonValue = null;
   if (match.route.body) {
     if (body.tooLarge) return message(413, `The request body exceeds ${MAX_BODY_BYTES} bytes`);
-    if (body.text.trim() === "") return message(400, `${method} ${path} needs a JSON body`);
     try {
-      parsed = JSON.parse(body.text) as JsonValue;
+      parsed = (
+        contentType === YAML_TYPE ? parseYaml(body.text) : JSON.parse(body.text)
+      ) as JsonValue;
     } catch (error) {
-      return message(400, `Malformed JSON body: ${(error as Error).message}`);
+      const dialect = contentType === YAML_TYPE ? "YAML" : "JSON";
+      return message(400, `Malformed ${dialect} body: ${(error as Error).message}`);
     }
   }
   try {
@@ -180,7 +257,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       send(response, message(503, "Service Unavailable (simulated error rate)"));
       return log(503, "error-rate");
     }
-    const answer = await decide(options, method, url, request.headers.authorization, body);
+    const answer = await decide(
+      options,
+      method,
+      url,
+      {
+        authorization: request.headers.authorization,
+        contentType: request.headers["content-type"],
+        accept: request.headers.accept,
+      },
+      body,
+    );
     if (fault?.mode === "timeout") return log(0, "timeout");
     if (fault?.mode === "status") {
       send(response, message(fault.status, fault.message));

@@ -79,10 +79,42 @@ export class SimulatorState {
     readonly config: SimulatorConfig,
   ) {}
 
-  /** The record of a deployment in a namespace, or a 404. */
+  /** Deployment ids by namespace and name, so a name lookup costs the same at any fleet size. */
+  private readonly idsByName = new Map<string, string>();
+
+  /** The record of a deployment in a namespace by id, or undefined. */
   findDeployment(namespace: string, deploymentId: string): DeploymentRecord | undefined {
     const record = this.deployments.get(deploymentId);
     return record?.deployment.metadata.namespace === namespace ? record : undefined;
+  }
+
+  /** The record of the deployment with this name in a namespace, or undefined. */
+  deploymentByName(namespace: string, name: string): DeploymentRecord | undefined {
+    const id = this.idsByName.get(nameKey(namespace, name));
+    return id === undefined ? undefined : this.findDeployment(namespace, id);
+  }
+
+  /**
+   * The deployment a `…/deployments/{deploymentId}` path addresses: VVP
+   * documents deployments as name-addressable, so the segment is an id or a
+   * name. Ours: an id match wins, as ids are what VVP hands out.
+   */
+  addressDeployment(namespace: string, idOrName: string): DeploymentRecord | undefined {
+    return this.findDeployment(namespace, idOrName) ?? this.deploymentByName(namespace, idOrName);
+  }
+
+  /** Stores a new deployment. */
+  addDeployment(record: DeploymentRecord): void {
+    const { id, namespace, name } = record.deployment.metadata;
+    this.deployments.set(id, record);
+    this.idsByName.set(nameKey(namespace, name), id);
+  }
+
+  /** Forgets a deployment. */
+  forgetDeployment(record: DeploymentRecord): void {
+    const { id, namespace, name } = record.deployment.metadata;
+    this.deployments.delete(id);
+    this.idsByName.delete(nameKey(namespace, name));
   }
 
   /** Records a VVP event about a deployment. */
@@ -124,4 +156,8 @@ export function canonicalJson(value: unknown): string {
         )
       : inner,
   );
+}
+
+function nameKey(namespace: string, name: string): string {
+  return JSON.stringify([namespace, name]);
 }

@@ -49,11 +49,20 @@ export interface VvpClient {
   getDeployment(namespace: string, deploymentId: string): Promise<Deployment | null>;
   /** The deployments of a namespace, optionally filtered by a label selector. */
   listDeployments(namespace: string, options?: { labelSelector?: string }): Promise<Deployment[]>;
-  /** The deployment with this `metadata.name`, or null (VVP has no name lookup, so this lists). */
+  /**
+   * The deployment with this `metadata.name`, or null: one GET of
+   * `…/deployments/{name}` (VVP addresses deployments by name too), so its
+   * cost does not grow with the namespace. A name shaped like an id, or an
+   * answer naming another deployment, falls back to listing the namespace.
+   */
   findDeploymentByName(namespace: string, name: string): Promise<Deployment | null>;
   /** POST a new deployment; never retried (a retry could create it twice). */
   createDeployment(namespace: string, body: Deployment): Promise<Deployment>;
-  /** PATCH with a JSON merge patch; never retried (every PATCH bumps resourceVersion). */
+  /**
+   * PATCH with a JSON merge patch, sent as `application/json` (what VVP
+   * accepts); never retried (every PATCH bumps resourceVersion). A 204 answer
+   * is a success: the deployment is then read again.
+   */
   patchDeployment(
     namespace: string,
     deploymentId: string,
@@ -85,6 +94,9 @@ export interface VvpClient {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default of `userAgent`. */
 export const DEFAULT_USER_AGENT = "vvp-deployment-sdk";
+
+/** A UUID, the shape of VVP's ids. */
+const ID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const DEPLOYMENTS = "/api/v1/namespaces/{namespace}/deployments";
 const DEPLOYMENT = "/api/v1/namespaces/{namespace}/deployments/{deploymentId}";
@@ -119,6 +131,29 @@ export function createVvpClient(options: VvpClientOptions): VvpClient {
   });
   const raw = createClient<paths>({ baseUrl, fetch: transport });
 
+  /** An update's answer, or, when VVP answered success without a body (204), a fresh read. */
+  async function orReread(
+    template: string,
+    method: string,
+    params: { path: { namespace: string; deploymentId: string } },
+    result: FetchResult<Deployment>,
+  ): Promise<Deployment> {
+    if (!result.response.ok || result.data !== undefined) {
+      return required(template, method, params, result);
+    }
+    const { namespace, deploymentId } = params.path;
+    const reread = await client.getDeployment(namespace, deploymentId);
+    if (reread !== null) return reread;
+    const path = pathOf(template, params);
+    throw new VvpApiError({
+      kind: "http",
+      status: 404,
+      method,
+      path,
+      message: `${method} ${path} answered ${result.response.status}, but the deployment is gone when read again`,
+    });
+  }
+
   const client: VvpClient = {
     raw,
     async getDeployment(namespace, deploymentId) {
@@ -137,8 +172,16 @@ export function createVvpClient(options: VvpClientOptions): VvpClient {
       return required(DEPLOYMENTS, "GET", params, result).items ?? [];
     },
     async findDeploymentByName(namespace, name) {
-      const all = await client.listDeployments(namespace);
-      return all.find((deployment) => deployment.metadata?.name === name) ?? null;
+      const byList = async () =>
+        (await client.listDeployments(namespace)).find(
+          (deployment) => deployment.metadata?.name === name,
+        ) ?? null;
+      // Ours: VVP may read an id-shaped segment as an id only, so such a name
+      // is looked up in the list, where it cannot be missed.
+      if (ID_SHAPED.test(name)) return byList();
+      const found = await client.getDeployment(namespace, name);
+      if (found === null) return null;
+      return found.metadata?.name === name ? found : byList();
     },
     async createDeployment(namespace, body) {
       const params = { path: { namespace } };
@@ -150,21 +193,19 @@ export function createVvpClient(options: VvpClientOptions): VvpClient {
     async patchDeployment(namespace, deploymentId, patch) {
       const params = { path: { namespace, deploymentId } };
       const result = await send("PATCH", DEPLOYMENT, params, () =>
-        raw.PATCH(DEPLOYMENT, {
-          params,
-          // A merge patch may hold nulls (remove a key), which the Deployment type does not.
-          body: patch as Deployment,
-          headers: { "Content-Type": "application/merge-patch+json" },
-        }),
+        // A merge patch may hold nulls (remove a key), which the Deployment type
+        // does not. It travels as application/json: VVP consumes only JSON and
+        // YAML and answers 415 to application/merge-patch+json.
+        raw.PATCH(DEPLOYMENT, { params, body: patch as Deployment }),
       );
-      return required(DEPLOYMENT, "PATCH", params, result);
+      return orReread(DEPLOYMENT, "PATCH", params, result);
     },
     async replaceDeployment(namespace, deploymentId, body) {
       const params = { path: { namespace, deploymentId } };
       const result = await send("PUT", DEPLOYMENT, params, () =>
         raw.PUT(DEPLOYMENT, { params, body }),
       );
-      return required(DEPLOYMENT, "PUT", params, result);
+      return orReread(DEPLOYMENT, "PUT", params, result);
     },
     async deleteDeployment(namespace, deploymentId) {
       const params = { path: { namespace, deploymentId } };

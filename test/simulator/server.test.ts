@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startVvpSimulator, type VvpSimulator } from "../../src/simulator/index.js";
+import {
+  type SimulatedDeployment,
+  startVvpSimulator,
+  type VvpSimulator,
+} from "../../src/simulator/index.js";
 import { call, createExample, deploymentPath, deploymentsPath, exampleBody } from "./support.js";
 
 const started: VvpSimulator[] = [];
@@ -151,6 +155,7 @@ describe("fault injection", () => {
     await expect(
       fetch(`${simulator.url}${deploymentsPath()}`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify(exampleBody()),
         signal: AbortSignal.timeout(150),
       }),
@@ -233,5 +238,143 @@ describe("close()", () => {
     await new Promise((resolve) => probe.close(resolve));
     const simulator = await start({ port });
     expect(simulator.url).toBe(`http://127.0.0.1:${port}`);
+  });
+});
+
+describe("media types, as strict as VVP", () => {
+  const open: VvpSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((simulator) => simulator.close()));
+  });
+  async function started(): Promise<VvpSimulator> {
+    const simulator = await startVvpSimulator({ transitionMs: 10, seed: 3 });
+    open.push(simulator);
+    return simulator;
+  }
+  async function raw(
+    simulator: VvpSimulator,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ) {
+    const response = await fetch(`${simulator.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get("content-type"),
+      text: await response.text(),
+    };
+  }
+
+  it.each(["application/merge-patch+json", "text/plain", "application/x-www-form-urlencoded"])(
+    "answers 415 to a PATCH sent as %s and changes nothing",
+    async (contentType) => {
+      const simulator = await started();
+      const created = await createExample(simulator);
+      const reply = await raw(
+        simulator,
+        "PATCH",
+        deploymentPath(created.metadata.id),
+        {
+          "content-type": contentType,
+        },
+        JSON.stringify({ spec: { state: "RUNNING" } }),
+      );
+      expect(reply.status).toBe(415);
+      expect(simulator.deployment(created.metadata.id)?.metadata.resourceVersion).toBe(
+        created.metadata.resourceVersion,
+      );
+    },
+  );
+
+  it("answers 415 to a body without a Content-Type", async () => {
+    const simulator = await started();
+    const reply = await raw(simulator, "POST", deploymentsPath(), {}, "{}");
+    expect(reply.status).toBe(415);
+  });
+
+  it("accepts application/json with a charset and application/yaml bodies", async () => {
+    const simulator = await started();
+    const created = await createExample(simulator);
+    const json = await raw(
+      simulator,
+      "PATCH",
+      deploymentPath(created.metadata.id),
+      {
+        "content-type": "application/json; charset=utf-8",
+      },
+      JSON.stringify({ metadata: { labels: { a: "1" } } }),
+    );
+    expect(json.status).toBe(200);
+    const yaml = await raw(
+      simulator,
+      "PATCH",
+      deploymentPath(created.metadata.id),
+      {
+        "content-type": "application/yaml",
+      },
+      "metadata:\n  labels:\n    b: '2'\n",
+    );
+    expect(yaml.status).toBe(200);
+    expect(simulator.deployment(created.metadata.id)?.metadata.labels).toMatchObject({
+      a: "1",
+      b: "2",
+    });
+  });
+
+  it("answers JSON to */*, application/* and no Accept; YAML when only YAML is accepted; 406 otherwise", async () => {
+    const simulator = await started();
+    const created = await createExample(simulator);
+    const path = deploymentPath(created.metadata.id);
+    for (const accept of [
+      "*/*",
+      "application/*",
+      "application/json",
+      "text/html, application/json;q=0.5",
+    ]) {
+      const reply = await raw(simulator, "GET", path, { accept });
+      expect([accept, reply.status, reply.type]).toEqual([accept, 200, "application/json"]);
+    }
+    expect((await raw(simulator, "GET", path, {})).type).toBe("application/json");
+    const yaml = await raw(simulator, "GET", path, { accept: "application/yaml" });
+    expect([yaml.status, yaml.type]).toEqual([200, "application/yaml"]);
+    expect(yaml.text).toContain(`id: ${created.metadata.id}`);
+    expect((await raw(simulator, "GET", path, { accept: "text/html" })).status).toBe(406);
+    expect((await raw(simulator, "GET", path, { accept: "application/json;q=0" })).status).toBe(
+      406,
+    );
+  });
+});
+
+describe("deployments addressed by name, as VVP documents", () => {
+  it("GET, PATCH and DELETE …/deployments/{name} act on the deployment of that name", async () => {
+    const simulator = await startVvpSimulator({ transitionMs: 10, seed: 5 });
+    try {
+      const created = await createExample(simulator, { name: "by-name" });
+      const got = await call<SimulatedDeployment>(simulator, "GET", deploymentPath("by-name"));
+      expect([got.status, got.body.metadata.id]).toEqual([200, created.metadata.id]);
+      const patched = await call<SimulatedDeployment>(
+        simulator,
+        "PATCH",
+        deploymentPath("by-name"),
+        {
+          body: { metadata: { labels: { touched: "yes" } } },
+        },
+      );
+      expect(patched.body.metadata.labels.touched).toBe("yes");
+      expect(
+        (await call(simulator, "GET", deploymentPath("by-name", "other-namespace"))).status,
+      ).toBe(404);
+      expect((await call(simulator, "DELETE", deploymentPath("by-name"))).status).toBe(200);
+      expect((await call(simulator, "GET", deploymentPath("by-name"))).status).toBe(404);
+      // The name is free again once deleted.
+      expect((await createExample(simulator, { name: "by-name" })).metadata.name).toBe("by-name");
+    } finally {
+      await simulator.close();
+    }
   });
 });

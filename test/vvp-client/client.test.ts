@@ -402,7 +402,7 @@ describe("timeouts and network errors", () => {
 });
 
 describe("requests", () => {
-  it("PATCH sends a merge patch, nulls included", async () => {
+  it("PATCH sends a merge patch as application/json (VVP refuses merge-patch+json), nulls included", async () => {
     server.script({ status: 200, body: deployment });
     await client().patchDeployment(NS, ID, {
       spec: { state: "CANCELLED", template: { spec: { parallelism: null } } },
@@ -410,7 +410,7 @@ describe("requests", () => {
     const request = server.requests[0];
     expect(request?.method).toBe("PATCH");
     expect(request?.url).toBe(DEPLOYMENT);
-    expect(request?.headers["content-type"]).toBe("application/merge-patch+json");
+    expect(request?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request?.body ?? "")).toEqual({
       spec: { state: "CANCELLED", template: { spec: { parallelism: null } } },
     });
@@ -438,15 +438,52 @@ describe("requests", () => {
     ]);
   });
 
-  it("finds a deployment by name, or null", async () => {
+  it("PATCH answered 204 without a body is a success: the deployment is read again", async () => {
+    server.script({ status: 204 }, { status: 200, body: deployment });
+    expect(await client().patchDeployment(NS, ID, { spec: { state: "RUNNING" } })).toEqual(
+      deployment,
+    );
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `PATCH ${DEPLOYMENT}`,
+      `GET ${DEPLOYMENT}`,
+    ]);
+  });
+
+  it("PATCH answered 204 for a deployment that is then gone fails with 404", async () => {
+    server.script({ status: 204 }, { status: 404, body: { message: "not found" } });
+    const error = await failure(client().patchDeployment(NS, ID, { spec: { state: "RUNNING" } }));
+    expect(error.status).toBe(404);
+    expect(error.message).toMatch(/answered 204, but the deployment is gone/);
+  });
+
+  it("finds a deployment by name with one GET of …/deployments/{name}, or null", async () => {
+    server.script({ status: 200, body: deployment }, { status: 404, body: { message: "no" } });
+    const vvp = client();
+    expect((await vvp.findDeploymentByName(NS, "my-deployment"))?.metadata?.id).toBe(ID);
+    expect(await vvp.findDeploymentByName(NS, "gone")).toBeNull();
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `GET ${DEPLOYMENTS}/my-deployment`,
+      `GET ${DEPLOYMENTS}/gone`,
+    ]);
+  });
+
+  it("looks an id-shaped name, or an answer naming another deployment, up in the list", async () => {
+    const idShaped = "0b5b2f52-8a4e-4e4e-9a43-2d7b6c0e9f10";
+    const named = { ...deployment, metadata: { ...deployment.metadata, name: idShaped } };
     const other = { ...deployment, metadata: { ...deployment.metadata, name: "other" } };
     server.script(
-      { status: 200, body: { items: [other, deployment] } },
+      { status: 200, body: { items: [other, named] } },
+      { status: 200, body: other },
       { status: 200, body: { items: [other] } },
     );
     const vvp = client();
-    expect((await vvp.findDeploymentByName(NS, "my-deployment"))?.metadata?.id).toBe(ID);
+    expect((await vvp.findDeploymentByName(NS, idShaped))?.metadata?.name).toBe(idShaped);
     expect(await vvp.findDeploymentByName(NS, "my-deployment")).toBeNull();
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `GET ${DEPLOYMENTS}`,
+      `GET ${DEPLOYMENTS}/my-deployment`,
+      `GET ${DEPLOYMENTS}`,
+    ]);
   });
 
   it("creates a deployment and a savepoint and returns VVP's answer", async () => {

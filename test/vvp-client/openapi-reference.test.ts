@@ -48,7 +48,62 @@ const EXPECTED_ADDITIONS: Record<string, string> = {
   "PythonArtifact.additionalPythonArchives": "artifact field (domain.md §2)",
 };
 
+/**
+ * Media types we use that the reference does not declare for that operation,
+ * each with its reason; empty means every request and response type of ours
+ * is one VVP declares (`consumes`/`produces`, global or per operation).
+ */
+const MEDIA_TYPE_ADDITIONS: Record<string, string> = {};
+
 type Json = Record<string, unknown>;
+
+/** Every operation of an OpenAPI 3 document, in document order. */
+function operationsOf(document: Json): Array<{ method: string; path: string; operation: Json }> {
+  const found: Array<{ method: string; path: string; operation: Json }> = [];
+  for (const [path, item] of Object.entries(document.paths as Json)) {
+    for (const method of METHODS) {
+      const operation = (item as Json)[method];
+      if (isObject(operation)) found.push({ method, path, operation });
+    }
+  }
+  return found;
+}
+
+/** The request and response media types of each operation of our document. */
+function mediaTypesOf(
+  document: Json,
+): Array<{ operation: string; requests: string[]; responses: string[] }> {
+  const responsesRef = (document.components as Json).responses as Json;
+  return operationsOf(document).map(({ method, path, operation }) => {
+    const requestBody = operation.requestBody;
+    const requests = isObject(requestBody) ? Object.keys(requestBody.content as Json) : [];
+    const responses = new Set<string>();
+    for (const response of Object.values(operation.responses as Json)) {
+      let resolved = response as Json;
+      if (typeof resolved.$ref === "string") {
+        resolved = responsesRef[resolved.$ref.split("/").pop() ?? ""] as Json;
+      }
+      for (const type of Object.keys((resolved.content as Json | undefined) ?? {})) {
+        responses.add(type);
+      }
+    }
+    return { operation: `${method.toUpperCase()} ${path}`, requests, responses: [...responses] };
+  });
+}
+
+/** What the Swagger 2.0 reference lets an operation consume and produce (its own lists, else the global ones). */
+function operationTypes(
+  reference: Json,
+  label: string,
+): { consumes: string[]; produces: string[] } {
+  const [method = "", path = ""] = label.split(" ");
+  const operation = ((reference.paths as Json)?.[path] as Json | undefined)?.[method.toLowerCase()];
+  const own = isObject(operation) ? operation : {};
+  return {
+    consumes: (own.consumes ?? reference.consumes ?? []) as string[],
+    produces: (own.produces ?? reference.produces ?? []) as string[],
+  };
+}
 
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
@@ -408,16 +463,13 @@ describe("openapi/vvp-appmanager.yaml", () => {
     );
   });
 
-  it("accepts both merge-patch and plain JSON on PATCH", () => {
+  it("sends PATCH bodies as application/json only (VVP answers 415 to merge-patch+json)", () => {
     const patch = (
       (ourDocument.paths as Json)[
         "/api/v1/namespaces/{namespace}/deployments/{deploymentId}"
       ] as Json
     ).patch as Json;
-    expect(Object.keys((patch.requestBody as Json).content as Json).sort()).toEqual([
-      "application/json",
-      "application/merge-patch+json",
-    ]);
+    expect(Object.keys((patch.requestBody as Json).content as Json)).toEqual(["application/json"]);
   });
 
   it("answers every error with the `{ message }` body", () => {
@@ -497,6 +549,54 @@ describe("openapi/vvp-appmanager.yaml", () => {
       expect([...comparison.additions].sort()).toEqual(Object.keys(EXPECTED_ADDITIONS).sort());
     });
   });
+
+  describe.skipIf(!REFERENCE_PRESENT)(
+    "media types against the reference's consumes and produces",
+    () => {
+      const reference = REFERENCE_PRESENT
+        ? (JSON.parse(readFileSync(REFERENCE_URL, "utf8")) as Json)
+        : {};
+      const mediaTypes = mediaTypesOf(ourDocument);
+
+      it("walks every operation of our document", () => {
+        expect(mediaTypes.map((entry) => entry.operation)).toEqual(
+          operationsOf(ourDocument).map(({ method, path }) => `${method.toUpperCase()} ${path}`),
+        );
+        expect(mediaTypes.length).toBeGreaterThanOrEqual(13);
+      });
+
+      it("sends only types VVP consumes and reads only types it produces, but for the listed additions", () => {
+        const offending: string[] = [];
+        for (const entry of mediaTypes) {
+          const allowed = operationTypes(reference, entry.operation);
+          for (const type of entry.requests) {
+            if (!allowed.consumes.includes(type))
+              offending.push(`${entry.operation} request ${type}`);
+          }
+          for (const type of entry.responses) {
+            if (!allowed.produces.includes(type))
+              offending.push(`${entry.operation} response ${type}`);
+          }
+        }
+        expect(offending.sort()).toEqual(Object.keys(MEDIA_TYPE_ADDITIONS).sort());
+      });
+
+      it("finds a request type VVP does not consume (self-check)", () => {
+        const bad = structuredClone(ourDocument);
+        const patch = (
+          (bad.paths as Json)["/api/v1/namespaces/{namespace}/deployments/{deploymentId}"] as Json
+        ).patch as Json;
+        ((patch.requestBody as Json).content as Json)["application/merge-patch+json"] = {};
+        const entry = mediaTypesOf(bad).find((candidate) =>
+          candidate.operation.startsWith("PATCH"),
+        );
+        const allowed = operationTypes(reference, entry?.operation ?? "");
+        expect(entry?.requests.filter((type) => !allowed.consumes.includes(type))).toEqual([
+          "application/merge-patch+json",
+        ]);
+      });
+    },
+  );
 
   it.runIf(!REFERENCE_PRESENT)(
     "compares with VVP 2.1 only when ../shared/reference/vvp-appmanager-swagger.json is present (skipped: it is absent)",

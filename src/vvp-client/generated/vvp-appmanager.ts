@@ -29,6 +29,7 @@ export interface paths {
             path: {
                 /** @description The VVP namespace (not a Kubernetes namespace). */
                 namespace: components["parameters"]["Namespace"];
+                /** @description The deployment's id, or its name: VVP documents deployments as name-addressable (names are unique within a namespace and immutable). */
                 deploymentId: string;
             };
             cookie?: never;
@@ -43,8 +44,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update a deployment with a JSON merge patch (RFC 7396).
-         * @description Keys sent are merged, `null` removes a key. Every PATCH bumps `metadata.resourceVersion`, even one that changes nothing.
+         * Update a deployment with a JSON merge patch (RFC 7396 semantics).
+         * @description Keys sent are merged, `null` removes a key. Every PATCH bumps `metadata.resourceVersion`, even one that changes nothing. The body is sent as `application/json`: VVP consumes only `application/json` and `application/yaml` and answers 415 to `application/merge-patch+json`.
          */
         patch: operations["patchDeployment"];
         trace?: never;
@@ -678,6 +679,7 @@ export interface operations {
             path: {
                 /** @description The VVP namespace (not a Kubernetes namespace). */
                 namespace: components["parameters"]["Namespace"];
+                /** @description The deployment's id, or its name: VVP documents deployments as name-addressable (names are unique within a namespace and immutable). */
                 deploymentId: string;
             };
             cookie?: never;
@@ -704,6 +706,7 @@ export interface operations {
             path: {
                 /** @description The VVP namespace (not a Kubernetes namespace). */
                 namespace: components["parameters"]["Namespace"];
+                /** @description The deployment's id, or its name: VVP documents deployments as name-addressable (names are unique within a namespace and immutable). */
                 deploymentId: string;
             };
             cookie?: never;
@@ -734,6 +737,7 @@ export interface operations {
             path: {
                 /** @description The VVP namespace (not a Kubernetes namespace). */
                 namespace: components["parameters"]["Namespace"];
+                /** @description The deployment's id, or its name: VVP documents deployments as name-addressable (names are unique within a namespace and immutable). */
                 deploymentId: string;
             };
             cookie?: never;
@@ -767,13 +771,13 @@ export interface operations {
             path: {
                 /** @description The VVP namespace (not a Kubernetes namespace). */
                 namespace: components["parameters"]["Namespace"];
+                /** @description The deployment's id, or its name: VVP documents deployments as name-addressable (names are unique within a namespace and immutable). */
                 deploymentId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/merge-patch+json": components["schemas"]["Deployment"];
                 "application/json": components["schemas"]["Deployment"];
             };
         };
@@ -786,6 +790,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Deployment"];
                 };
+            };
+            /** @description Updated, without a body; read the deployment again to see it. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": components["responses"]["Error"];
             "5XX": components["responses"]["Error"];
