@@ -1,5 +1,6 @@
+import { SAVEPOINT_NONCE_ANNOTATION } from "../models/index.js";
 import type { ActionError, ActionOutcome, PlanAction, ReconcilePlan } from "../reconcile/index.js";
-import { isVvpApiError, type VvpClient } from "../vvp-client/index.js";
+import { DEFAULT_TIMEOUT_MS, isVvpApiError, type VvpClient } from "../vvp-client/index.js";
 import type { MappingStore } from "./mapping-store.js";
 
 /** Applies finalizer changes to the CR in the cluster; a host without one lets reconcileOnce apply them. */
@@ -15,6 +16,11 @@ export interface ExecutionContext {
   client: VvpClient;
   mappingStore: MappingStore;
   finalizers?: FinalizerWriter;
+  /**
+   * How to wait before looking for a savepoint whose POST timed out (default
+   * setTimeout); the wait is the client's `timeoutMs`.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -80,7 +86,7 @@ async function run(action: PlanAction, context: ExecutionContext): Promise<Actio
       );
       return { action, result: "succeeded" };
     case "TriggerSavepoint":
-      await client.createSavepoint(action.vvpNamespace, action.body as never);
+      await triggerSavepoint(action, context);
       return { action, result: "succeeded" };
     case "DeleteDeployment":
       // false means VVP answered 404: already gone, which is what we wanted.
@@ -93,6 +99,48 @@ async function run(action: PlanAction, context: ExecutionContext): Promise<Actio
       await mappingStore.delete(action.crUid);
       return { action, result: "succeeded" };
   }
+}
+
+type TriggerSavepointAction = Extract<PlanAction, { type: "TriggerSavepoint" }>;
+
+/**
+ * POSTs the savepoint. A POST that timed out may still be applied after the
+ * client gave up, and a retry would then make a second savepoint for one
+ * nonce change. So, ours: wait the client's timeout (by then the late POST
+ * has landed or died), then look for the savepoint carrying this trigger's
+ * `savepoint-nonce` annotation; found, the trigger succeeded; not found, the
+ * timeout stands and the next cycle (which lists savepoints again) retries.
+ */
+async function triggerSavepoint(
+  action: TriggerSavepointAction,
+  context: ExecutionContext,
+): Promise<void> {
+  const { client } = context;
+  try {
+    await client.createSavepoint(action.vvpNamespace, action.body as never);
+  } catch (error) {
+    if (!isVvpApiError(error) || error.kind !== "timeout") throw error;
+    const sleep = context.sleep ?? defaultSleep;
+    await sleep(client.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    if (!(await savepointLanded(action, client))) throw error;
+  }
+}
+
+/** Whether VVP holds a savepoint with exactly this trigger's nonce annotation. */
+async function savepointLanded(
+  action: TriggerSavepointAction,
+  client: VvpClient,
+): Promise<boolean> {
+  const token = action.body.metadata.annotations[SAVEPOINT_NONCE_ANNOTATION];
+  if (token === undefined) return false;
+  const savepoints = await client.listSavepoints(action.vvpNamespace, action.deploymentId);
+  return savepoints.some(
+    (savepoint) => savepoint.metadata?.annotations?.[SAVEPOINT_NONCE_ANNOTATION] === token,
+  );
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A failure of the executor itself (not of a VVP call), reported as a network-kind error. */

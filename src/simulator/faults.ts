@@ -11,6 +11,7 @@ interface ArmedFault {
   delayMs: number;
   message: string;
   applied: boolean;
+  appliedAfterMs?: number;
   remaining: number;
 }
 
@@ -58,6 +59,10 @@ export class FaultInjector {
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`failNext: count must be a positive integer, got ${count}`);
     }
+    const late = options.appliedAfterMs;
+    if (late !== undefined && (options.mode !== "timeout" || !Number.isFinite(late) || late < 0)) {
+      throw new RangeError("failNext: appliedAfterMs needs mode timeout and a delay >= 0");
+    }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       throw new RangeError(`failNext: status must be an HTTP status, got ${status}`);
     }
@@ -69,6 +74,7 @@ export class FaultInjector {
       delayMs: options.delayMs ?? 100,
       message: options.message ?? `Simulated failure (HTTP ${status})`,
       applied: options.applied ?? false,
+      ...(options.appliedAfterMs === undefined ? {} : { appliedAfterMs: options.appliedAfterMs }),
       remaining: count,
     });
   }

@@ -242,12 +242,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ...(fault === undefined ? {} : { fault }),
       });
     const body = await readBody(request);
+    const requestHeaders: RequestHeaders = {
+      authorization: request.headers.authorization,
+      contentType: request.headers["content-type"],
+      accept: request.headers.accept,
+    };
     const { fault, errorRateHit } = options.faults.take(method, url.pathname);
     if (fault?.mode === "slow") {
       await sleep(fault.delayMs);
       if (closing !== undefined) return;
     }
     // A held call is never answered; closing the server releases its socket.
+    if (fault?.mode === "timeout" && fault.appliedAfterMs !== undefined) {
+      await sleep(fault.appliedAfterMs);
+      if (closing !== undefined) return;
+      await decide(options, method, url, requestHeaders, body);
+      return log(0, "timeout");
+    }
     if (fault?.mode === "timeout" && !fault.applied) return log(0, "timeout");
     if (fault?.mode === "status" && !fault.applied) {
       send(response, message(fault.status, fault.message));
@@ -257,17 +268,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       send(response, message(503, "Service Unavailable (simulated error rate)"));
       return log(503, "error-rate");
     }
-    const answer = await decide(
-      options,
-      method,
-      url,
-      {
-        authorization: request.headers.authorization,
-        contentType: request.headers["content-type"],
-        accept: request.headers.accept,
-      },
-      body,
-    );
+    const answer = await decide(options, method, url, requestHeaders, body);
     if (fault?.mode === "timeout") return log(0, "timeout");
     if (fault?.mode === "status") {
       send(response, message(fault.status, fault.message));

@@ -175,6 +175,12 @@ export interface FailNextOptions {
    * (a create that happened although the client saw a timeout). Default false.
    */
   applied?: boolean;
+  /**
+   * For `timeout`: the call takes effect this many real milliseconds after it
+   * arrived (a write applied late, after the client gave up); its answer is
+   * never sent, and its log entry is written once it was applied.
+   */
+  appliedAfterMs?: number;
 }
 
 /** Why a logged call was answered the way it was, when a fault decided it. */

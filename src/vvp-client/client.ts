@@ -88,6 +88,8 @@ export interface VvpClient {
   getDeploymentTarget(namespace: string, name: string): Promise<DeploymentTarget | null>;
   /** The underlying openapi-fetch client, with the same auth, timeout and retries. */
   raw: RawVvpClient;
+  /** The limit of each HTTP attempt; a write that timed out may still land within about this long. */
+  readonly timeoutMs?: number;
 }
 
 /** Default of `timeoutMs`. */
@@ -156,6 +158,7 @@ export function createVvpClient(options: VvpClientOptions): VvpClient {
 
   const client: VvpClient = {
     raw,
+    timeoutMs,
     async getDeployment(namespace, deploymentId) {
       const params = { path: { namespace, deploymentId } };
       return orNull(

@@ -95,10 +95,56 @@ export function hasStatus(error: unknown, status: number): boolean {
   return error instanceof VvpApiError && error.status === status;
 }
 
-/** Replaces every occurrence of the secret in a text, so it cannot leak through VVP echoing it back. */
+/** What a redacted token reads as. */
+export const REDACTED = "[redacted]";
+
+// Ours: the characters a token is glued to when it is part of a longer word.
+// An occurrence bounded by anything else (space, quote, `=`, `.`, `/`, the
+// text's ends) is the token itself and is redacted; inside a word it is not,
+// so a short token such as `t` leaves "spec.template" readable.
+const WORD_CHARACTER = /[A-Za-z0-9_-]/;
+
+/**
+ * Replaces every whole occurrence of the secret in a text, so it cannot leak
+ * through a server echoing it back: as sent, JSON-escaped and URL-encoded.
+ */
 export function redact(text: string, secret: string | undefined): string {
   if (secret === undefined || secret === "") return text;
-  return text.split(secret).join("[redacted]");
+  let result = text;
+  for (const form of new Set([secret, jsonEscaped(secret), encodeURIComponent(secret)])) {
+    result = redactWhole(result, form);
+  }
+  return result;
+}
+
+function jsonEscaped(secret: string): string {
+  return JSON.stringify(secret).slice(1, -1);
+}
+
+function redactWhole(text: string, form: string): string {
+  let result = "";
+  let copiedUpTo = 0;
+  let at = text.indexOf(form);
+  while (at !== -1) {
+    if (isWhole(text, at, form)) {
+      result += text.slice(copiedUpTo, at) + REDACTED;
+      copiedUpTo = at + form.length;
+      at = text.indexOf(form, copiedUpTo);
+    } else {
+      at = text.indexOf(form, at + 1);
+    }
+  }
+  return result + text.slice(copiedUpTo);
+}
+
+/** Whether the occurrence at `at` is not glued to word characters on a side where the token has one. */
+function isWhole(text: string, at: number, form: string): boolean {
+  const glued = (inner: string | undefined, outer: string | undefined) =>
+    inner !== undefined &&
+    outer !== undefined &&
+    WORD_CHARACTER.test(inner) &&
+    WORD_CHARACTER.test(outer);
+  return !glued(form[0], text[at - 1]) && !glued(form[form.length - 1], text[at + form.length]);
 }
 
 /**

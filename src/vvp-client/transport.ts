@@ -48,6 +48,10 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * HTTP errors are returned as responses, which the client turns into errors.
  */
 export function createTransport(options: TransportOptions): typeof fetch {
+  // The last token the provider returned: a failing provider's message is
+  // scrubbed of it (a provider may quote the Secret it could not use).
+  const lastToken: { value?: string } = {};
+
   async function transport(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request ? input : new Request(input, init);
     const method = request.method.toUpperCase();
@@ -58,7 +62,8 @@ export function createTransport(options: TransportOptions): typeof fetch {
     const maxAttempts = IDEMPOTENT_METHODS.has(method) ? options.retries.attempts : 1;
 
     for (let attempt = 1; ; attempt++) {
-      const token = await readToken(options.token, method, path, options.log, attempt);
+      const token = await readToken(options.token, method, path, options.log, attempt, lastToken);
+      lastToken.value = token;
       const headers = new Headers(request.headers);
       if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
       if (!headers.has("User-Agent")) headers.set("User-Agent", options.userAgent);
@@ -137,7 +142,8 @@ export function createTransport(options: TransportOptions): typeof fetch {
       if (text !== null && !answer.ok) text = redactBody(text, token);
       return new Response(text, {
         status: answer.status,
-        statusText: answer.statusText,
+        // A server or proxy may echo the Authorization header in its reason phrase.
+        statusText: redact(answer.statusText, token),
         headers: answer.headers,
       });
     } catch (error) {
@@ -176,6 +182,7 @@ async function readToken(
   path: string,
   log: TransportOptions["log"],
   attempt: number,
+  lastToken: { value?: string },
 ): Promise<string | undefined> {
   if (source === undefined) return undefined;
   let value: unknown;
@@ -185,7 +192,8 @@ async function readToken(
   } catch (error) {
     // Only the provider's message is kept: the error object itself may hold
     // request options or secrets of whatever it called.
-    problem = `the token provider failed: ${error instanceof Error ? error.message : "it threw a non-Error value"}`;
+    const detail = error instanceof Error ? redact(error.message, lastToken.value) : undefined;
+    problem = `the token provider failed: ${detail ?? "it threw a non-Error value"}`;
   }
   if (problem === undefined) {
     // Secrets written with `echo` end in a newline; a header cannot carry one.

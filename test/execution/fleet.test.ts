@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { listOwnedDeployments } from "../../src/execution/index.js";
 import type { Deployment } from "../../src/vvp-client/index.js";
-import { example, INSTANCE_ID, startWorld, TRANSITION_MS, type World } from "./support.js";
+import { INSTANCE_ID, runningExample as running, startWorld, type World } from "./support.js";
 
 const VVP_NAMESPACE = "default";
-
-/** Creates the PATCH example and brings it to RUNNING; returns its deployment id. */
-async function running(world: World): Promise<string> {
-  world.apply(example("PATCH"));
-  await world.reconcile("my-deployment");
-  world.edit("my-deployment", (cr) => {
-    cr.spec.deployment.spec.state = "RUNNING";
-  });
-  await world.reconcile("my-deployment");
-  world.simulator.advance(TRANSITION_MS);
-  await world.reconcile("my-deployment");
-  const id = world.cr("my-deployment").status?.deploymentId;
-  if (id === undefined) throw new Error("no deploymentId");
-  return id;
-}
 
 async function listedCopy(world: World, id: string): Promise<Deployment> {
   const listed = await listOwnedDeployments(world.client, {

@@ -110,3 +110,18 @@ export function example(mode: "PATCH" | "PUT"): VvpDeployment {
 export function condition(cr: VvpDeployment, type: string) {
   return cr.status?.conditions?.find((candidate) => candidate.type === type);
 }
+
+/** Creates the PATCH example and brings it to RUNNING; returns its deployment id. */
+export async function runningExample(world: World): Promise<string> {
+  world.apply(example("PATCH"));
+  await world.reconcile("my-deployment");
+  world.edit("my-deployment", (cr) => {
+    cr.spec.deployment.spec.state = "RUNNING";
+  });
+  await world.reconcile("my-deployment");
+  world.simulator.advance(TRANSITION_MS);
+  await world.reconcile("my-deployment");
+  const id = world.cr("my-deployment").status?.deploymentId;
+  if (id === undefined) throw new Error("no deploymentId");
+  return id;
+}

@@ -11,7 +11,7 @@ export interface SeenRequest {
 
 /** One scripted answer; `hang` never answers (for timeouts). */
 export type Answer =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string>; statusText?: string }
   | { hang: true };
 
 /** Chooses the answer to a request; the default answers the scripted queue in order. */
@@ -56,6 +56,7 @@ export async function startScriptedServer(
             ? answer.body
             : JSON.stringify(answer.body);
       const json = answer.body !== undefined && typeof answer.body !== "string";
+      if (answer.statusText !== undefined) outgoing.statusMessage = answer.statusText;
       outgoing.writeHead(answer.status, {
         ...(json ? { "Content-Type": "application/json" } : {}),
         ...answer.headers,

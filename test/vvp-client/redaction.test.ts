@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REDACTED, redact, redactBody } from "../../src/vvp-client/errors.js";
+import { createVvpClient, type VvpApiError } from "../../src/vvp-client/index.js";
+import { type ScriptedServer, startScriptedServer } from "./scripted-server.js";
+
+const TOKEN = "vvp-token-Zq9xW2secret";
+const PATH = "/api/v1/namespaces/default/deployments/5f1f1e2c-0c1a-4b8e-9a43-2d7b6c0e9f10";
+
+let server: ScriptedServer;
+beforeEach(async () => {
+  server = await startScriptedServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<VvpApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as VvpApiError;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("redact", () => {
+  it("redacts whole occurrences only, so a short token does not garble a message", () => {
+    expect(redact("spec.template.spec.artifact: Bearer t is not valid", "t")).toBe(
+      `spec.template.spec.artifact: Bearer ${REDACTED} is not valid`,
+    );
+    expect(redact("token=t&x", "t")).toBe(`token=${REDACTED}&x`);
+    expect(redact("t", "t")).toBe(REDACTED);
+    expect(redact("attempt", "t")).toBe("attempt");
+  });
+
+  it("redacts a token that is glued only to characters it cannot be part of", () => {
+    expect(redact(`"${TOKEN}"`, TOKEN)).toBe(`"${REDACTED}"`);
+    expect(redact(`Bearer ${TOKEN}.`, TOKEN)).toBe(`Bearer ${REDACTED}.`);
+    expect(redact(`x${TOKEN}`, TOKEN)).toBe(`x${TOKEN}`);
+    // A token ending in a non-word character cannot hide inside a word.
+    expect(redact("abc=def", "abc=")).toBe(`${REDACTED}def`);
+  });
+
+  it("redacts the URL-encoded and JSON-escaped forms", () => {
+    const token = 'a+b/c="d\\';
+    expect(redact(`?token=${encodeURIComponent(token)}`, token)).toBe(`?token=${REDACTED}`);
+    expect(redact(`{"m":${JSON.stringify(token)}}`, token)).toBe(`{"m":"${REDACTED}"}`);
+    expect(redactBody(JSON.stringify({ message: `got ${token}` }), token)).toBe(
+      JSON.stringify({ message: `got ${REDACTED}` }),
+    );
+  });
+});
+
+describe("server text that reaches an error", () => {
+  it("scrubs the token from the HTTP reason phrase", async () => {
+    server.script({ status: 400, statusText: `Bad token Bearer ${TOKEN}`, body: {} });
+    const client = createVvpClient({ baseUrl: server.url, token: TOKEN });
+    const error = await failure(client.patchDeployment("default", "x", { spec: {} }));
+    expect(error.message).toContain(`Bad token Bearer ${REDACTED}`);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(String(error.stack)).not.toContain(TOKEN);
+  });
+
+  it("keeps a message readable when the token is short", async () => {
+    server.script({
+      status: 400,
+      body: { message: "spec.template.spec.artifact.jarUri: Required value" },
+    });
+    const client = createVvpClient({ baseUrl: server.url, token: "t" });
+    const error = await failure(client.getDeployment("default", "x"));
+    expect(error.vvpMessage).toBe("spec.template.spec.artifact.jarUri: Required value");
+  });
+
+  it("scrubs a failing token provider's message of the token it returned before", async () => {
+    let calls = 0;
+    const client = createVvpClient({
+      baseUrl: server.url,
+      token: () => {
+        calls += 1;
+        if (calls === 1) return TOKEN;
+        throw new Error(`the Secret holds ${TOKEN}, which expired`);
+      },
+    });
+    server.script({ status: 200, body: { metadata: { id: "x", name: "x" } } });
+    await client.getDeployment("default", "x");
+    const error = await failure(client.getDeployment("default", "x"));
+    expect(error.kind).toBe("token");
+    expect(error.message).toContain(`the Secret holds ${REDACTED}, which expired`);
+    expect(server.requests.map((request) => request.url)).toEqual([PATH.replace(/[^/]+$/, "x")]);
+  });
+});
