@@ -1,4 +1,12 @@
-export { healthyState, isHealthyState } from "./healthy.js";
+export { consistentCondition, previousState } from "./consistent.js";
+export { deletionBlockedCondition, deletionBlockedState } from "./deletion-blocked.js";
+export {
+  healthyState,
+  isHealthyState,
+  newlyUnhealthy,
+  statesOf,
+  unhealthyWarnings,
+} from "./healthy.js";
 export {
   type ConditionClock,
   computeConditions,
@@ -7,14 +15,27 @@ export {
   setCondition,
 } from "./merge.js";
 export {
-  deletionBlockedState,
-  newlyUnhealthy,
-  type ParallelismFacts,
-  parallelismAlignedState,
-} from "./sub-conditions.js";
+  describeError,
+  isDefinitive,
+  NONCES_PROCESSED,
+  recordIntact,
+  SPEC_UNCHANGED,
+  SYNC_DISABLED,
+} from "./messages.js";
+export { nonceAlignedCondition } from "./nonce-aligned.js";
 export {
+  type ParallelismFacts,
+  parallelismAlignedCondition,
+  parallelismAlignedState,
+} from "./parallelism-aligned.js";
+export { specAlignedCondition } from "./spec-aligned.js";
+export {
+  type ConditionOutcome,
   type ConditionState,
+  type StatusFields,
   SUB_CONDITION_TYPES,
+  type SubConditionOutcomes,
   type SubConditionStates,
   type SubConditionType,
+  stateOnly,
 } from "./types.js";

@@ -4,6 +4,30 @@ import { ActualStateSchema, DesiredStateSchema } from "./vvp-deployment-body.js"
 
 const NonceValueSchema = z.number().int().nullable().optional();
 
+/** Why a nonce was consumed without being submitted (ours). */
+export const BLOCKED_NONCE_CAUSES = [
+  "NoDeployment",
+  "JobNotRunning",
+  "DesiredStateNotRunning",
+  "AutopilotScaling",
+  "RefusedByVvp",
+] as const;
+/** A reason a nonce was blocked. */
+export type BlockedNonceCause = (typeof BLOCKED_NONCE_CAUSES)[number];
+
+/**
+ * A nonce consumed without being submitted, kept while the CR still holds it
+ * so later cycles report it the same way (ours). `detail`: the job's state,
+ * the desired state or VVP's refusal, as the cause needs.
+ */
+export const BlockedNonceSchema = z.object({
+  nonce: z.number().int(),
+  cause: z.enum(BLOCKED_NONCE_CAUSES),
+  detail: z.string().optional(),
+});
+/** A blocked nonce as the status keeps it. */
+export type BlockedNonce = z.infer<typeof BlockedNonceSchema>;
+
 /** `status`: written only by the operator. Field names are the seed's, plus ours marked below. */
 export const VvpDeploymentStatusSchema = z.object({
   deploymentId: z.string().optional(),
@@ -23,6 +47,9 @@ export const VvpDeploymentStatusSchema = z.object({
   // nonce fires when it differs from this value.
   lastConsumedSavepointNonce: NonceValueSchema,
   lastConsumedTriggerNonce: NonceValueSchema,
+  // ours: the blocked savepointNonce / restartNonce, while the CR holds it.
+  blockedSavepointNonce: BlockedNonceSchema.optional(),
+  blockedTriggerNonce: BlockedNonceSchema.optional(),
   // ours: the fields the last re-projection after drift sent. When VVP still
   // differs in exactly these fields next cycle, it does not keep them as sent
   // (it normalises them): they are reported, not sent again in a loop.

@@ -1,4 +1,10 @@
-import type { ActualState, DesiredState, VvpDeploymentObject } from "../models/index.js";
+import type {
+  ActualState,
+  BlockedNonce,
+  BlockedNonceCause,
+  DesiredState,
+  VvpDeploymentObject,
+} from "../models/index.js";
 import { observedRestartAnnotation } from "./restart.js";
 import { savepointTriggered, type VvpSavepoint } from "./savepoint.js";
 import { type NonceRequest, nonceToken, provesTrigger } from "./token.js";
@@ -12,12 +18,12 @@ export const NONCE_FIELD: Readonly<Record<NonceKind, "savepointNonce" | "restart
   restart: "restartNonce",
 };
 
-/** Why a nonce was blocked (domain.md §3). */
-export type NonceBlockCause =
-  | "NoDeployment"
-  | "JobNotRunning"
-  | "DesiredStateNotRunning"
-  | "AutopilotScaling";
+/**
+ * Why a new nonce value cannot run now: no deployment, the job is not
+ * RUNNING, the desired state is not RUNNING, or an Autopilot scaling run is
+ * in progress.
+ */
+export type NonceBlockCause = Exclude<BlockedNonceCause, "RefusedByVvp">;
 
 /** What to do with one nonce this cycle. */
 export type NonceDecision =
@@ -32,8 +38,17 @@ export type NonceDecision =
    * (a crash lost the status write; see `provesTrigger`).
    */
   | { outcome: "alreadyDone"; nonce: number }
-  /** A new value that cannot run now: consumed, never re-triggered. */
-  | { outcome: "blocked"; nonce: number; cause: NonceBlockCause; message: string }
+  /**
+   * A new value that cannot run now: consumed, never re-triggered. `block`
+   * is what the status keeps while the CR holds this value.
+   */
+  | {
+      outcome: "blocked";
+      nonce: number;
+      cause: NonceBlockCause;
+      message: string;
+      block: BlockedNonce;
+    }
   /** A new value to act on now; `token` goes into the VVP call (see `nonceToken`). */
   | { outcome: "trigger"; nonce: number; token: string };
 
@@ -84,8 +99,10 @@ export function isPendingNonce(
 }
 
 /**
- * Decides both nonces (domain.md §3 "Nonces"): equality semantics, blocks,
- * exactly-once evidence. Evidence counts only for the current request (ours):
+ * Decides both nonces: a value fires when it is non-null and differs from
+ * the last consumed one; it is blocked (consumed, not submitted) unless the
+ * job and the desired state are RUNNING and no Autopilot scaling run is in
+ * progress; a trigger VVP already shows is recorded, not repeated. Evidence counts only for the current request (ours):
  * the restart-nonce template annotation, or a savepoint annotation, holding a
  * token of the current nonce that is not older than the last status write
  * (see `provesTrigger`).
@@ -137,11 +154,15 @@ function decideOne(
   if (!input.mayWrite) return { outcome: "waiting", nonce: value };
   const cause = blockCause(input);
   if (cause !== undefined) {
+    const detail = blockDetail(cause, input);
+    const block: BlockedNonce =
+      detail === undefined ? { nonce: value, cause } : { nonce: value, cause, detail };
     return {
       outcome: "blocked",
       nonce: value,
       cause,
-      message: blockMessage(kind, value, cause, input),
+      message: blockedNonceMessage(kind, block),
+      block,
     };
   }
   return { outcome: "trigger", nonce: value, token: nonceToken(value, input.generation) };
@@ -156,24 +177,32 @@ function blockCause(input: NonceInput): NonceBlockCause | undefined {
   return undefined;
 }
 
-/** The sentence that starts every message about one nonce, so a later cycle can find it again. */
+/** The sentence that starts every message about one nonce. */
 export function nonceMessagePrefix(kind: NonceKind, nonce: number): string {
   return `${NONCE_FIELD[kind]} ${nonce}`;
 }
 
-function blockMessage(
-  kind: NonceKind,
-  nonce: number,
-  cause: NonceBlockCause,
-  input: NonceInput,
-): string {
+// The fact the message names: the job's state or the desired state.
+function blockDetail(cause: NonceBlockCause, input: NonceInput): string | undefined {
+  if (cause === "JobNotRunning") return input.deployment?.status?.state;
+  if (cause === "DesiredStateNotRunning") return input.desiredState;
+  return undefined;
+}
+
+/** How NonceAligned describes a blocked nonce; the same for every cycle that reports it. */
+export function blockedNonceMessage(kind: NonceKind, block: BlockedNonce): string {
+  const prefix = nonceMessagePrefix(kind, block.nonce);
+  const field = NONCE_FIELD[kind];
+  if (block.cause === "RefusedByVvp") {
+    return `${prefix} was refused by VVP (${block.detail ?? "no details"}). Apply a new ${field} value to retry.`;
+  }
   const why =
-    cause === "NoDeployment"
+    block.cause === "NoDeployment"
       ? "the VVP deployment does not exist yet"
-      : cause === "JobNotRunning"
-        ? `the job is ${input.deployment?.status?.state ?? "in an unknown state"}, not RUNNING`
-        : cause === "DesiredStateNotRunning"
-          ? `the desired state is ${input.desiredState ?? "unset"}, not RUNNING`
+      : block.cause === "JobNotRunning"
+        ? `the job is ${block.detail ?? "in an unknown state"}, not RUNNING`
+        : block.cause === "DesiredStateNotRunning"
+          ? `the desired state is ${block.detail ?? "unset"}, not RUNNING`
           : "an Autopilot scaling operation is in progress";
-  return `${nonceMessagePrefix(kind, nonce)} is blocked: ${why}. Apply a new ${NONCE_FIELD[kind]} value once the job is RUNNING to retry; reverting to ${nonce} does not re-trigger.`;
+  return `${prefix} is blocked: ${why}. Apply a new ${field} value once the job is RUNNING to retry; reverting to ${block.nonce} does not re-trigger.`;
 }

@@ -1,4 +1,5 @@
 export {
+  blockedNonceMessage,
   decideNonces,
   isPendingNonce,
   NONCE_FIELD,

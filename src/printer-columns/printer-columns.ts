@@ -2,7 +2,11 @@ import { PRINTER_COLUMNS, printerColumnValue } from "../crd/index.js";
 import type { VvpDeployment } from "../models/index.js";
 import { humanDuration } from "./human-duration.js";
 
-/** The columns `kubectl get vvpdeployments` shows (seed "Printer Columns", domain.md §5). */
+/**
+ * The columns `kubectl get vvpdeployments` shows: NAME, ACTUAL, INSTANCE-ID,
+ * DESIRED, SYNC, VVP-NAMESPACE, HEALTHY and AGE; `-o wide` adds CONSISTENT,
+ * SPECALIGNED, PARALLELISMALIGNED and DELETIONBLOCKED.
+ */
 export interface PrinterColumnValues {
   /** NAME, ACTUAL, INSTANCE-ID, DESIRED, SYNC, VVP-NAMESPACE, HEALTHY, AGE. */
   default: Record<string, string>;

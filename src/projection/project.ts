@@ -44,7 +44,7 @@ export interface Projection {
 }
 
 /**
- * Builds the body that projects the CR to VVP (domain.md §3 "Projection").
+ * Builds the body that projects the CR to VVP.
  * Create: POST with `spec.deployment`, with `initFields` deep-merged first in
  * PATCH mode (`spec.deployment` wins on a shared leaf). Update: PATCH with
  * exactly the fields present in `spec.deployment`, or PUT with all of it.

@@ -5,7 +5,7 @@ import {
 } from "../models/index.js";
 import type { MappingRecord } from "./types.js";
 
-/** The mapping situation (domain.md §3 "Consistency"), one kind per row of that table. */
+/** The mapping situation between the CR and VVP: one kind per row of the Consistent condition's table. */
 export type Consistency =
   /** Record and deployment: RecordIntact. */
   | { kind: "intact"; deploymentId: string }

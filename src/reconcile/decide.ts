@@ -72,7 +72,8 @@ export function decide(context: Context): Decision {
 function decideLive(context: Context): Decision {
   const { cr, status, deployment } = context;
   const actions: PlanAction[] = [];
-  // Domain.md §3: the finalizer comes before anything exists in VVP.
+  // The finalizer comes before anything exists in VVP, so nothing created
+  // there can outlive the CR unnoticed.
   if (!context.hasFinalizer) actions.push({ type: "AddFinalizer", finalizer: FINALIZER });
 
   const consistency = decideConsistency(context);
@@ -113,7 +114,8 @@ function decideLive(context: Context): Decision {
     projection = { kind: "none", pending: false };
   }
 
-  // Savepoint, then restart, then projection (domain.md §3).
+  // Savepoint, then restart, then projection: a savepoint is taken of the
+  // job as it runs before the spec change restarts it.
   const nonces = decideNonces({
     crUid: context.crUid,
     generation: context.generation,

@@ -1,5 +1,5 @@
 import { OWNER_LABEL } from "../models/index.js";
-import { compose, type Effect } from "./compose.js";
+import { compose } from "./compose.js";
 import { contextOf } from "./context.js";
 import { decide } from "./decide.js";
 import { essentialFieldErrors } from "./guard.js";
@@ -7,6 +7,7 @@ import { assertObservation } from "./observation-guard.js";
 import { assertTimestamp, sanitizedInput } from "./sanitize.js";
 import type {
   ActionOutcome,
+  Effect,
   PlanActionType,
   ReconcileInput,
   ReconcilePlan,

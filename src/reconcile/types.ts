@@ -175,6 +175,15 @@ export type ActionOutcome =
   | { action: PlanAction; result: "failed"; error: ActionError }
   | { action: PlanAction; result: "notRun" };
 
+/** What happened to the plan's action of one type. */
+export type Effect =
+  | { result: "succeeded"; deployment?: VvpDeploymentObject }
+  | { result: "failed"; error: ActionError }
+  | { result: "notRun" };
+
+/** Looks up the effect of the plan's action of a type (each type occurs at most once). */
+export type EffectOf = (type: PlanActionType) => Effect;
+
 /** The status, events and requeue after execution. */
 export interface SettledResult {
   status: VvpDeploymentStatus;

@@ -1,6 +1,6 @@
-import type { ConditionState } from "../conditions/index.js";
-import type { Context } from "./context.js";
-import type { ActionError } from "./types.js";
+import type { Context } from "../reconcile/context.js";
+import type { ActionError } from "../reconcile/types.js";
+import type { ConditionState } from "./types.js";
 
 /** Whether a failure is definitive (a 4xx other than 429) rather than transient (5xx, 429, timeout, network). */
 export function isDefinitive(error: ActionError): boolean {
