@@ -131,7 +131,9 @@ async function readObserved(path: string, context: CommandContext): Promise<VvpD
   const errors = observationFieldErrors({ deployment, mapping: null });
   const first = errors[0];
   if (first !== undefined) {
-    throw new CliUsageError(`--observed ${source.name}: ${first.field}: ${first.message}`);
+    // The guard names paths from the observation's root; the file is the deployment.
+    const field = first.field.replace(/^observed\.deployment\.?/, "") || "<root>";
+    throw new CliUsageError(`--observed ${source.name}: ${field}: ${first.message}`);
   }
   return deployment;
 }

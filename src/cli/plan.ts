@@ -258,7 +258,7 @@ export function renderPlanText(preview: PlanPreview): string {
         lines.push(`       ${line}`);
     }
   });
-  lines.push("Diff (CR → VVP):");
+  lines.push("Diff (VVP now → the CR):");
   if (preview.diff.length === 0) {
     lines.push(preview.observedFrom === "nothing" ? "  (no deployment yet)" : "  none");
   }
