@@ -9,7 +9,7 @@ export const IMMUTABLE_FIELDS: readonly (readonly string[])[] = [
   ["spec", "deployment", "spec", "deploymentTargetName"],
 ];
 
-/** One PUT-mode requirement: at least one of the alternative paths must be present. */
+/** One PUT-mode requirement: at least one of the alternative paths (siblings under one parent) must be present. */
 export interface PutModeRequirement {
   /** Alternative field paths from the CR root; one present satisfies it; errors name the first. */
   anyOf: readonly (readonly string[])[];

@@ -6,7 +6,9 @@ export type FieldErrorReason =
   | "FieldValueRequired"
   | "FieldValueInvalid"
   | "FieldValueForbidden"
-  | "FieldValueNotSupported";
+  | "FieldValueNotSupported"
+  | "FieldValueTooLong"
+  | "FieldValueTooMany";
 
 /** One problem with one field, as a Kubernetes StatusCause. */
 export interface FieldError {
@@ -79,17 +81,43 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${describeValue(value)}`;
 }
 
+/** Names the known field closest to an unknown one, for "did you mean"; undefined when none is close. */
+export type FieldSuggester = (parent: readonly PropertyKey[], key: string) => string | undefined;
+
+/**
+ * A field the schema does not have. The API server's strict field validation
+ * says `unknown field "spec.x"`; apimachinery has no cause type for it, so
+ * the reason is FieldValueNotSupported (ours): the field name is not one of
+ * the supported ones.
+ */
+export function unknownFieldError(
+  parent: readonly PropertyKey[],
+  key: string,
+  suggestion: string | undefined,
+): FieldError {
+  const field = formatFieldPath([...parent, key]);
+  const hint =
+    suggestion === undefined ? "" : `, did you mean "${formatFieldPath([...parent, suggestion])}"?`;
+  return { field, reason: "FieldValueNotSupported", message: `unknown field "${field}"${hint}` };
+}
+
 /** Turns zod issues into field errors, reading the input to tell "missing" from "wrong". */
 export function fieldErrorsFromZod(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
   prefix: readonly PropertyKey[] = [],
+  suggest: FieldSuggester = () => undefined,
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     const value = valueAt(input, issue.path);
     switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) {
+          errors.push(unknownFieldError(path, key, suggest(issue.path, key)));
+        }
+        break;
       case "invalid_type":
         errors.push(
           value === undefined

@@ -9,8 +9,8 @@ export type SyncingMode = z.infer<typeof SyncingModeSchema>;
 /** A nonce: any integer fires when it differs from the last consumed value; null disables. */
 export const NonceSchema = z.number().int().nullable().optional();
 
-/** `spec` of a VvpDeployment. */
-export const VvpDeploymentSpecSchema = z.object({
+/** `spec` of a VvpDeployment; strict, so a typo such as `savepointNonse` is an error. */
+export const VvpDeploymentSpecSchema = z.strictObject({
   syncingMode: SyncingModeSchema,
   deployment: DeploymentBodySchema,
   initFields: InitFieldsSchema.optional(),

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { API_GROUP, type FieldError, fieldErrorsFromZod, KIND } from "../models/index.js";
+import {
+  API_GROUP,
+  type FieldError,
+  fieldErrorsFromZod,
+  inspectInput,
+  KIND,
+} from "../models/index.js";
 import {
   ADMISSION_API_VERSION,
   type AdmissionRequest,
@@ -43,6 +49,17 @@ export function reviewAdmission(
       return refused(uidOf(admissionReview), badRequest(causes.map(formatCause).join(", ")));
     }
     const request = read.data.request as AdmissionRequest;
+    // Bounded before anything compares or walks them (the deletion check below does).
+    const objectBound = inspectInput(request.object).bound;
+    if (objectBound !== undefined) {
+      return review(
+        answer(request, { allowed: false, errors: [objectBound], warnings: [], fieldWarnings: [] }),
+      );
+    }
+    const oldObjectBound = inspectInput(request.oldObject).bound;
+    if (oldObjectBound !== undefined) {
+      return refused(request.uid, badRequest(`request.oldObject: ${formatCause(oldObjectBound)}`));
+    }
     if (!needsValidation(request)) return review({ uid: request.uid, allowed: true });
     if (request.object == null) {
       return refused(

@@ -30,24 +30,32 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
   );
 }
 
-/** Whether `field` lies inside the field `ancestor` (a key or index below it). */
-export function isWithin(field: string, ancestor: string): boolean {
-  if (field === ancestor) return false;
-  return (
-    ancestor === ROOT_FIELD || field.startsWith(`${ancestor}.`) || field.startsWith(`${ancestor}[`)
-  );
-}
-
 /**
  * One error per problem: the first error of a field wins, and an error inside a
  * field that already has one is dropped (a missing `template.spec` is reported
- * once, not once more for each field it should hold).
+ * once, not once more for each field it should hold). Linear in the number of
+ * errors: each error looks up its own ancestors, not every other error.
  */
 export function mergeFieldErrors(groups: readonly (readonly FieldError[])[]): FieldError[] {
   const byField = new Map<string, FieldError>();
-  for (const error of groups.flat()) if (!byField.has(error.field)) byField.set(error.field, error);
-  const fields = [...byField.keys()];
-  return [...byField.values()].filter(
-    (error) => !fields.some((ancestor) => isWithin(error.field, ancestor)),
-  );
+  for (const group of groups) {
+    for (const error of group) if (!byField.has(error.field)) byField.set(error.field, error);
+  }
+  if (byField.size <= 1) return [...byField.values()];
+  if (byField.has(ROOT_FIELD)) return [byField.get(ROOT_FIELD) as FieldError];
+  const merged: FieldError[] = [];
+  for (const error of byField.values()) {
+    if (!hasAncestorIn(error.field, byField)) merged.push(error);
+  }
+  return merged;
+}
+
+// The ancestors of `a.b[c].d` are `a`, `a.b` and `a.b[c]`: every prefix that
+// ends right before a `.` or a `[`, which is what isWithin accepts.
+function hasAncestorIn(field: string, fields: ReadonlyMap<string, unknown>): boolean {
+  for (let index = 1; index < field.length; index += 1) {
+    const next = field[index];
+    if ((next === "." || next === "[") && fields.has(field.slice(0, index))) return true;
+  }
+  return false;
 }

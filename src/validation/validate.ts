@@ -1,4 +1,4 @@
-import { type FieldError, ROOT_FIELD } from "../models/index.js";
+import { type FieldError, ROOT_FIELD, schemaFindings } from "../models/index.js";
 import { apiKeySecretErrors } from "./api-key.js";
 import { immutableFieldErrors } from "./immutable-fields.js";
 import { watchedNamespaceErrors } from "./namespaces.js";
@@ -6,7 +6,6 @@ import { ownerLabelErrors } from "./owner.js";
 import { mergeFieldErrors } from "./paths.js";
 import { putModeFieldErrors } from "./put-mode-fields.js";
 import { reservedKeyErrors } from "./reserved-keys.js";
-import { schemaFieldErrors } from "./schema-fields.js";
 import { authorWarnings } from "./warnings.js";
 
 /** What the webhook knows about the operator it guards, and the old object on update. */
@@ -25,20 +24,32 @@ export interface ValidationOptions {
 export interface ValidationResult {
   allowed: boolean;
   errors: FieldError[];
+  /** Every warning as kubectl prints it ("Warning: …"), including those of `fieldWarnings`. */
   warnings: string[];
+  /** The warnings that concern one field, with its path (an unknown VVP field close to a known one). */
+  fieldWarnings: FieldError[];
 }
 
 /**
- * Applies every admission rule (domain.md §4) to an unchecked object and
- * reports all errors at once, one per field. Never throws.
+ * Applies every admission rule to an unchecked object and reports all errors
+ * at once, one per field: the CR's schema (required fields of every mode, the
+ * artifact kind and its field, enums, nonce types, unknown fields), the owner
+ * label, the watched namespaces, the API-key Secret annotation, PUT mode's
+ * additional fields, the operator's reserved keys and, on update, the
+ * immutable fields. An object over a size bound gets that one error and is
+ * not read further. Never throws.
  */
 export function validateVvpDeployment(
   object: unknown,
   options: ValidationOptions,
 ): ValidationResult {
   try {
+    const schema = schemaFindings(object);
+    if (schema.exceeded) {
+      return { allowed: false, errors: schema.errors, warnings: [], fieldWarnings: [] };
+    }
     const errors = mergeFieldErrors([
-      schemaFieldErrors(object),
+      schema.errors,
       ownerLabelErrors(object, options.instanceId),
       watchedNamespaceErrors(object, options.watchedNamespaces),
       apiKeySecretErrors(object, options.apiKeyValidation ?? true),
@@ -49,10 +60,14 @@ export function validateVvpDeployment(
     return {
       allowed: errors.length === 0,
       errors,
-      warnings: authorWarnings(object, options.oldObject == null),
+      warnings: [
+        ...authorWarnings(object, options.oldObject == null),
+        ...schema.warnings.map((warning) => warning.message),
+      ],
+      fieldWarnings: schema.warnings,
     };
   } catch (error) {
-    // Only reachable through inputs no JSON document produces (cycles, throwing getters).
+    // Only reachable through inputs no JSON document produces (throwing getters, proxies).
     return {
       allowed: false,
       errors: [
@@ -63,6 +78,7 @@ export function validateVvpDeployment(
         },
       ],
       warnings: [],
+      fieldWarnings: [],
     };
   }
 }

@@ -8,11 +8,15 @@ import { propertyParameters } from "../support/property.js";
 describe("parseVvpDeployment", () => {
   it.each(["PATCH", "PUT"] as const)("parses the seed's %s example without change", (mode) => {
     const result = parseVvpDeployment(exampleText(mode));
-    expect(result).toEqual({ ok: true, value: exampleCr(mode) });
+    expect(result).toEqual({ ok: true, value: exampleCr(mode), warnings: [] });
   });
 
   it("accepts an object as well as YAML text", () => {
-    expect(parseVvpDeployment(exampleCr("PUT"))).toEqual({ ok: true, value: exampleCr("PUT") });
+    expect(parseVvpDeployment(exampleCr("PUT"))).toEqual({
+      ok: true,
+      value: exampleCr("PUT"),
+      warnings: [],
+    });
   });
 
   it("keeps VVP fields the models do not know", () => {
@@ -44,7 +48,7 @@ describe("parseVvpDeployment", () => {
       {
         field: "spec.deployment.metadata.namespace",
         reason: "FieldValueRequired",
-        message: "Required value",
+        message: "Required value: the VVP namespace, e.g. default",
       },
       {
         field: "spec.savepointNonce",
@@ -151,6 +155,7 @@ describe("parseVvpDeployment on objects no document produces", () => {
           message: expect.stringContaining("no spec for you"),
         },
       ],
+      warnings: [],
     });
   });
 });

@@ -26,6 +26,7 @@ describe("the seed's examples", () => {
       allowed: true,
       errors: [],
       warnings: [],
+      fieldWarnings: [],
     });
   });
 });
@@ -167,7 +168,7 @@ describe("immutable fields on update", () => {
       ...options,
       oldObject: example("PUT"),
     });
-    expect(result).toEqual({ allowed: true, errors: [], warnings: [] });
+    expect(result).toEqual({ allowed: true, errors: [], warnings: [], fieldWarnings: [] });
   });
 
   it("reports a removed immutable field as required, once", () => {
