@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `vvpctl` executable (also `kubectl-vvp`, a kubectl plugin). It runs
 // only when executed, so importing this module (tests, the bundle) does not.
 import { realpathSync } from "node:fs";
