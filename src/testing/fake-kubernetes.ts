@@ -10,6 +10,7 @@ import { validateVvpDeployment } from "../validation/index.js";
 import { type FailureRule, FaultState, type RequestMatch, requestMatches } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
+import { openApiGroupVersion, openApiRoot } from "./openapi.js";
 import { isWrite, type LoggedRequest } from "./request-log.js";
 import {
   groupVersion,
@@ -51,7 +52,7 @@ export interface FakeKubernetesOptions {
   defaultWatchTimeoutMs?: number;
   /** The clock for creationTimestamp, deletionTimestamp and ages (default: the system clock). */
   now?: () => Date;
-  /** Serve a minimal `/openapi/v2` (default true) so kubectl's client-side validation finds a document. */
+  /** Serve `/openapi/v3` (default true): kubectl then leaves field validation to the server. */
   openApi?: boolean;
 }
 
@@ -155,18 +156,30 @@ async function stop(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-function minimalOpenApi(path: string): unknown {
-  // kubectl's client-side validation downloads /openapi/v2; an empty document
-  // lets it pass everything (ours: the real schema is checked server-side).
-  if (path === "/openapi/v2") {
-    return {
-      swagger: "2.0",
-      info: { title: "Kubernetes", version: "v1.32.0-fake" },
-      paths: {},
-      definitions: {},
-    };
-  }
-  return undefined;
+// /openapi/v3 and its group-version documents; /openapi/v2 is 404 (kubectl
+// asks for it as protobuf, which the fake does not speak).
+function openApiServer(store: ObjectStore): (path: string) => unknown {
+  return (path) => {
+    const types = store.allTypes();
+    if (path === "/openapi/v3") return openApiRoot(types);
+    const match = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (match === null) return undefined;
+    const group = match[1] === undefined ? (match[2] ?? "") : "";
+    const version = match[1] ?? match[3] ?? "";
+    return openApiGroupVersion(types, group, version, (type) => crdSchemaOf(store, type));
+  };
+}
+
+// The structural schema a CRD declares for a served version.
+function crdSchemaOf(store: ObjectStore, type: ResourceType): unknown {
+  const crdType = store.type("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  if (!type.custom || crdType === undefined) return {};
+  const crd = store
+    .list(crdType, undefined)
+    .find((c) => c.metadata.name === `${type.plural}.${type.group}`) as
+    | { spec?: { versions?: { name: string; schema?: { openAPIV3Schema?: unknown } }[] } }
+    | undefined;
+  return crd?.spec?.versions?.find((v) => v.name === type.version)?.schema?.openAPIV3Schema ?? {};
 }
 
 /** Starts the fake Kubernetes API server on 127.0.0.1 (HTTPS with a fresh test CA). */
@@ -217,7 +230,7 @@ export async function startFakeKubernetes(
       ? {}
       : { defaultWatchTimeoutMs: options.defaultWatchTimeoutMs }),
     now,
-    openApi: options.openApi === false ? () => undefined : minimalOpenApi,
+    openApi: options.openApi === false ? () => undefined : openApiServer(store),
   };
   const notify = () => {
     for (const waiter of waiters) waiter();

@@ -9,6 +9,8 @@ export interface LoggedRequest {
   status: number;
   userAgent: string;
   contentType?: string;
+  /** The Accept header (e.g. kubectl's Table or aggregated-discovery requests). */
+  accept?: string;
   /** Resource plural, subresource, namespace and name, when the path names a resource. */
   resource?: string;
   subresource?: string;

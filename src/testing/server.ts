@@ -119,6 +119,7 @@ async function handle(
     ...(request.headers["content-type"] === undefined
       ? {}
       : { contentType: request.headers["content-type"] }),
+    ...(request.headers.accept === undefined ? {} : { accept: request.headers.accept }),
     ...(resourcePath === undefined
       ? {}
       : {
@@ -536,10 +537,13 @@ async function item(
         dryRunOf(url) ||
         (isPlainObject(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All")),
     });
-    // A marked object comes back as 202 Accepted in kube-apiserver (graceful
-    // deletion pending); finished deletes as 200 with the object (custom) or a Status.
-    if (!result.deleted) send(exchange, 202, outgoing(type, result.object));
-    else if (type.custom) send(exchange, 200, outgoing(type, result.object));
+    // kube-apiserver answers 200 whether the object is gone or only marked
+    // (202 only for an explicit orphanDependents=false); a finished delete of a
+    // built-in answers a Success Status, of a custom resource the object.
+    if (!result.deleted) {
+      const accepted = isPlainObject(options) && options.orphanDependents === false;
+      send(exchange, accepted ? 202 : 200, outgoing(type, result.object));
+    } else if (type.custom) send(exchange, 200, outgoing(type, result.object));
     else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
     return;
   }
@@ -699,6 +703,9 @@ function startWatch(
       bookmarks: url.searchParams.get("allowWatchBookmarks") === "true",
       bookmarkIntervalMs: context.bookmarkIntervalMs,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(wantsTable(exchange.request.headers.accept)
+        ? { asTable: watchTable(context, type, url.searchParams.get("includeObject")) }
+        : {}),
     },
     (closed) => context.watches.delete(closed),
   );
@@ -722,4 +729,23 @@ function startWatch(
   entry.status = 200;
   context.log.push(entry);
   context.watches.add(stream);
+}
+
+function watchTable(
+  context: ServerContext,
+  type: ResourceType,
+  includeObject: string | null,
+): (object: KubeObject, withColumns: boolean) => Record<string, unknown> {
+  return (object, withColumns) => {
+    const table = tableOf(
+      type,
+      [object],
+      context.now(),
+      includeObject,
+      object.metadata.resourceVersion ?? "",
+      undefined,
+    );
+    if (!withColumns) table.columnDefinitions = [];
+    return table;
+  };
 }

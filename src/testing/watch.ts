@@ -26,6 +26,8 @@ export interface WatchSpec {
   bookmarkIntervalMs: number;
   /** Close the stream after this long (timeoutSeconds), with a last bookmark when allowed. */
   timeoutMs?: number;
+  /** Sends objects as one-row Tables (`kubectl get -w`); column definitions only in the first. */
+  asTable?: (object: KubeObject, withColumns: boolean) => Record<string, unknown>;
 }
 
 /** A watch event on the wire. */
@@ -38,6 +40,7 @@ export interface WireEvent {
 export class WatchStream {
   private stalled = false;
   private closed = false;
+  private tableSent = false;
   private unsubscribe: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   /** Events written to this stream, for assertions. */
@@ -111,8 +114,16 @@ export class WatchStream {
     return { type: "DELETED", object: this.wireObject(gone) };
   }
 
-  private wireObject(object: KubeObject): KubeObject {
-    return { ...object, apiVersion: groupVersion(this.spec.type), kind: this.spec.type.kind };
+  private wireObject(object: KubeObject): KubeObject | Record<string, unknown> {
+    const typed = {
+      ...object,
+      apiVersion: groupVersion(this.spec.type),
+      kind: this.spec.type.kind,
+    };
+    if (this.spec.asTable === undefined) return typed;
+    const table = this.spec.asTable(typed, !this.tableSent);
+    this.tableSent = true;
+    return table;
   }
 
   private deliver(event: StoreEvent): void {

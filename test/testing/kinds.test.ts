@@ -287,7 +287,10 @@ describe("server-side controls", () => {
     const stored = kube.apply(cr);
     expect(stored.status).toEqual({ actualState: "RUNNING" });
     expect(kube.get("VvpDeployment", "ops", "direct")?.metadata.generation).toBe(1);
-    kube.apply({ ...cr, spec: { ...cr.spec, syncingMode: "PUT" } });
+    kube.apply({
+      ...cr,
+      spec: { ...(cr as unknown as { spec: object }).spec, syncingMode: "PUT" },
+    });
     expect(kube.get("vvpdeployments", "ops", "direct")?.metadata.generation).toBe(2);
     expect(kube.objects("vvpdeployments.ververica.platform").map((o) => o.metadata.name)).toContain(
       "direct",

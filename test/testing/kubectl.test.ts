@@ -1,0 +1,207 @@
+// kubectl 1.32 as a second, demanding client: discovery, apply (GET then
+// POST or a JSON merge patch), Table output with the CRD's printer columns,
+// status patches, wait, delete with finalizers, edit.
+
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import { exampleText } from "../support/examples.js";
+
+const run = promisify(execFile);
+const hasKubectl = await run("kubectl", ["version", "--client"]).then(
+  () => true,
+  () => false,
+);
+
+let kube: FakeKubernetes;
+let dir: string;
+
+async function kubectl(...args: string[]): Promise<string> {
+  const { stdout } = await run(
+    "kubectl",
+    ["--kubeconfig", join(dir, "config"), "--cache-dir", join(dir, "cache"), ...args],
+    {
+      env: { ...process.env, EDITOR: "sed -i s/syncingMode:\\ PATCH/syncingMode:\\ PUT/" },
+      timeout: 20_000,
+    },
+  );
+  return stdout;
+}
+
+const N = ["-n", "my-deploy-namespace"];
+const rows = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s{2,}/));
+
+beforeAll(async () => {
+  kube = await startFakeKubernetes({ namespaces: ["my-deploy-namespace"] });
+  dir = mkdtempSync(join(tmpdir(), "fake-kube-"));
+  writeFileSync(join(dir, "config"), kube.kubeconfig);
+  writeFileSync(join(dir, "cr.yaml"), exampleText("PATCH"));
+  writeFileSync(
+    join(dir, "cr-running.yaml"),
+    exampleText("PATCH").replace("state: CANCELLED", "state: RUNNING"),
+  );
+});
+afterAll(async () => {
+  await kube?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
+  it("applies a CR (create, then a JSON merge patch with last-applied-configuration) without --validate=false", async () => {
+    expect(await kubectl("apply", "-f", join(dir, "cr.yaml"))).toContain(
+      "vvpdeployment.ververica.platform/my-deployment created",
+    );
+    expect(await kubectl("apply", "-f", join(dir, "cr-running.yaml"))).toContain("configured");
+    const patch = kube.requests({ method: "PATCH", resource: "vvpdeployments" }).at(-1);
+    expect(patch?.contentType).toBe("application/merge-patch+json");
+    const stored = kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment");
+    expect(stored?.metadata.generation).toBe(2);
+    expect(
+      stored?.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"],
+    ).toContain('"state":"RUNNING"');
+    expect(await kubectl("apply", "-f", join(dir, "cr-running.yaml"))).toContain("unchanged");
+  });
+
+  it("gets the printer columns as a Table, -o wide adds the wide columns, -o yaml the object", async () => {
+    await kubectl(
+      "patch",
+      "vvpdeployment",
+      "my-deployment",
+      ...N,
+      "--type",
+      "merge",
+      "--subresource",
+      "status",
+      "-p",
+      JSON.stringify({
+        status: {
+          actualState: "RUNNING",
+          conditions: [
+            {
+              type: "Healthy",
+              status: "True",
+              reason: "Ok",
+              message: "ok",
+              lastTransitionTime: "2026-01-01T00:00:00Z",
+            },
+            {
+              type: "Consistent",
+              status: "False",
+              reason: "No",
+              message: "no",
+              lastTransitionTime: "2026-01-01T00:00:00Z",
+            },
+          ],
+        },
+      }),
+    );
+    const table = rows(await kubectl("get", "vvpdeployments", ...N));
+    expect(table[0]).toEqual([
+      "NAME",
+      "ACTUAL",
+      "INSTANCE-ID",
+      "DESIRED",
+      "SYNC",
+      "VVP-NAMESPACE",
+      "HEALTHY",
+      "AGE",
+    ]);
+    const asked = kube.requests({ method: "GET", resource: "vvpdeployments" }).at(-1);
+    expect(asked?.accept).toContain("as=Table;v=v1;g=meta.k8s.io");
+    const wide = await kubectl("get", "vvpdeployments", ...N, "-o", "wide");
+    expect(wide.split("\n")[0]).toContain("CONSISTENT");
+    expect(wide).toMatch(/my-deployment\s+RUNNING\s+True\s+\d+s\s+False/);
+    const yaml = await kubectl("get", "vvpdeployment", "my-deployment", ...N, "-o", "yaml");
+    expect(yaml).toContain("kind: VvpDeployment");
+    expect(yaml).toContain("actualState: RUNNING");
+  });
+
+  it("waits for a condition, and edits through a patch", async () => {
+    expect(
+      await kubectl(
+        "wait",
+        "vvpdeployment/my-deployment",
+        ...N,
+        "--for=condition=Healthy",
+        "--timeout=5s",
+      ),
+    ).toContain("condition met");
+    expect(await kubectl("edit", "vvpdeployment", "my-deployment", ...N)).toContain("edited");
+    expect(
+      (
+        kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.spec as {
+          syncingMode: string;
+        }
+      ).syncingMode,
+    ).toBe("PUT");
+  });
+
+  it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {
+    await kubectl(
+      "patch",
+      "vvpdeployment",
+      "my-deployment",
+      ...N,
+      "--type",
+      "merge",
+      "-p",
+      '{"metadata":{"finalizers":["ververica.platform/finalizer"]}}',
+    );
+    expect(
+      await kubectl("delete", "vvpdeployment", "my-deployment", ...N, "--wait=false"),
+    ).toContain("deleted");
+    expect(
+      kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.metadata.deletionTimestamp,
+    ).toEqual(expect.any(String));
+    await kubectl(
+      "patch",
+      "vvpdeployment",
+      "my-deployment",
+      ...N,
+      "--type",
+      "json",
+      "-p",
+      '[{"op":"remove","path":"/metadata/finalizers"}]',
+    );
+    expect(kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")).toBeUndefined();
+    expect(
+      await run("kubectl", [
+        "--kubeconfig",
+        join(dir, "config"),
+        "--cache-dir",
+        join(dir, "cache"),
+        "get",
+        "vvpdeployments",
+        ...N,
+      ]).then((r) => r.stderr),
+    ).toContain("No resources found");
+  });
+
+  it("lists built-ins and the CRD itself", async () => {
+    expect(rows(await kubectl("get", "namespaces")).map((r) => r[0])).toEqual([
+      "NAME",
+      "default",
+      "kube-public",
+      "kube-system",
+      "my-deploy-namespace",
+    ]);
+    expect(await kubectl("get", "crd")).toContain("vvpdeployments.ververica.platform");
+  });
+
+  it("falls back from aggregated discovery to the legacy documents the fake serves", async () => {
+    const apis = kube.requests({ path: "/apis" }).find((r) => r.path === "/apis");
+    expect(apis?.accept).toContain("apidiscovery.k8s.io");
+    expect(apis?.status).toBe(200);
+    expect(
+      kube.requests({ path: "/apis/ververica.platform/v1" }).some((r) => r.status === 200),
+    ).toBe(true);
+  });
+});
