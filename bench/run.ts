@@ -1,7 +1,8 @@
+import { benchCreate } from "./create.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
 import { benchReconcileOnce } from "./reconcile-once.js";
 
-const benches: (() => Promise<BenchResult>)[] = [benchReconcile, benchReconcileOnce];
+const benches: (() => Promise<BenchResult>)[] = [benchReconcile, benchReconcileOnce, benchCreate];
 
 const rows: BenchResult[] = [];
 for (const bench of benches) rows.push(await bench());

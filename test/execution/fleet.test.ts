@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { listOwnedDeployments } from "../../src/execution/index.js";
 import type { Deployment } from "../../src/vvp-client/index.js";
-import { INSTANCE_ID, runningExample as running, startWorld, type World } from "./support.js";
+import {
+  example,
+  INSTANCE_ID,
+  runningExample as running,
+  startWorld,
+  type World,
+} from "./support.js";
 
 const VVP_NAMESPACE = "default";
 
@@ -109,5 +115,26 @@ describe("reconcileOnce with a prefetched deployment", () => {
     world.simulator.clearRequests();
     await world.reconcile("my-deployment", { prefetched: { deployment: other } });
     expect(calls(world)).toEqual([`GET /api/v1/namespaces/${VVP_NAMESPACE}/deployments/${id}`]);
+  });
+});
+
+describe("the first cycle of a new CR", () => {
+  it("looks for a lost create with one GET by name, whatever the namespace holds", async () => {
+    const world = await startWorld();
+    for (let index = 0; index < 20; index += 1) {
+      const cr = example("PATCH");
+      cr.metadata.name = `other-${index}`;
+      cr.metadata.uid = `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
+      cr.spec.deployment.metadata.name = `other-${index}`;
+      world.apply(cr);
+      await world.reconcile(`other-${index}`);
+    }
+    world.apply(example("PATCH"));
+    world.simulator.clearRequests();
+    await world.reconcile("my-deployment");
+    expect(calls(world)).toEqual([
+      `GET /api/v1/namespaces/${VVP_NAMESPACE}/deployments/my-deployment`,
+      `POST /api/v1/namespaces/${VVP_NAMESPACE}/deployments`,
+    ]);
   });
 });
