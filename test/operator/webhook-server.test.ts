@@ -172,14 +172,14 @@ describe("the validating admission webhook over HTTPS", () => {
     const absent = replacedAt(exampleCr("PATCH"), SECRET_ANNOTATION, "absent");
     const notFound = await send(review("CREATE", absent));
     expect(notFound.json.response).toMatchObject({ allowed: false, status: { code: 422 } });
-    expect(notFound.json.response.status.message).toContain('Secret "absent"');
+    expect(notFound.json.response.status?.message).toContain('Secret "absent"');
     expect(causes(notFound.json.response)).toEqual(["metadata.annotations.apikeySecretName"]);
 
     secrets.set("my-deploy-namespace/empty", "no-token-key");
     const empty = replacedAt(exampleCr("PATCH"), SECRET_ANNOTATION, "empty");
     const noKey = await send(review("CREATE", empty));
     expect(noKey.json.response.allowed).toBe(false);
-    expect(noKey.json.response.status.message).toContain('no key "token"');
+    expect(noKey.json.response.status?.message).toContain('no key "token"');
 
     // An update that leaves the annotation alone does not look the Secret up again (ours).
     const update = await send(review("UPDATE", replacedAt(empty, PARALLELISM, 3), empty));
