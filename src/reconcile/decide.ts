@@ -233,8 +233,25 @@ function driftedFields(
 ): string[] {
   const stateDrift =
     context.crState !== undefined && context.deployment?.spec?.state !== context.crState;
-  const fields = differences(true);
+  const autopilotActive = context.autopilot.mode === "ACTIVE";
+  const fields = differences(true).filter(
+    (field) => !(autopilotActive && isAutopilotManaged(field)),
+  );
   return stateDrift ? ["spec.state", ...fields] : fields;
+}
+
+// Ours: while Autopilot is ACTIVE it owns the job's scale, and a scale that
+// differs from the CR's is expected (ParallelismAligned AutopilotManaged), so
+// a difference there is not undone by a re-projection; an author's change
+// of these fields is still projected like any spec change.
+const AUTOPILOT_MANAGED = [
+  "spec.template.spec.parallelism",
+  "spec.template.spec.numberOfTaskManagers",
+  "spec.template.spec.resources",
+];
+
+function isAutopilotManaged(field: string): boolean {
+  return AUTOPILOT_MANAGED.some((path) => field === path || field.startsWith(`${path}.`));
 }
 
 // Only drift without a state change can be unkept: VVP always keeps a state.
