@@ -148,7 +148,10 @@ describe("vvp-operator processes with leader election", () => {
     );
 
     // Only the leader reconciles; the standby is ready all the same (it serves the webhook).
-    await waitFor(async () => (await reconciles(leader)) > 0, "the leader's first reconcile to end");
+    await waitFor(
+      async () => (await reconciles(leader)) > 0,
+      "the leader's first reconcile to end",
+    );
     expect(await reconciles(standby)).toBe(0);
     expect(await isLeaderByMetric(leader)).toBe(true);
     expect(await isLeaderByMetric(standby)).toBe(false);
