@@ -119,13 +119,28 @@ function knownKeysAt(root: AnySchema, input: unknown, path: readonly PropertyKey
 
 /**
  * Whether an unknown key is probably a typo of `known`: a case-insensitive
- * edit distance of 1, or 2 for names of six letters or more (ours: catches
- * `parallelizm`, `jarUrl`, `lables`, spares short unrelated names).
+ * edit distance of 1, or 2 for names of six letters or more, or two adjacent
+ * letters swapped (ours: catches `parallelizm`, `jarUrl`, `lables`, `spce`,
+ * spares short unrelated names).
  */
 export function isCloseMatch(key: string, known: string): boolean {
   const allowed = key.length >= 6 ? 2 : key.length >= 3 ? 1 : 0;
   if (allowed === 0 || Math.abs(key.length - known.length) > allowed) return false;
-  return distance(key.toLowerCase(), known.toLowerCase()) <= allowed;
+  const a = key.toLowerCase();
+  const b = known.toLowerCase();
+  return distance(a, b) <= allowed || isAdjacentSwap(a, b);
+}
+
+function isAdjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let first = 0;
+  while (first < a.length && a[first] === b[first]) first += 1;
+  return (
+    first < a.length - 1 &&
+    a[first] === b[first + 1] &&
+    a[first + 1] === b[first] &&
+    a.slice(first + 2) === b.slice(first + 2)
+  );
 }
 
 /** The closest of `candidates` to `key` among the close ones, or undefined. */
