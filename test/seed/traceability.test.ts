@@ -407,6 +407,21 @@ const SEED: readonly Row[] = [
     "StateProjectionSuppressedAutopilot resolves automatically when scaling completes",
   ],
   [
+    "StateProjectionSuppressedAutopilot resolves when scaling completes (against the simulator's run)",
+    "test/execution/stories.test.ts",
+    "a state the author sets during a scaling run is sent once the run ends",
+  ],
+  [
+    "SpecAligned: VVP holds what the last projection sent (a late write is undone)",
+    "test/execution/stories.test.ts",
+    "a timed-out write that VVP applies after a newer one is re-projected, then nothing is sent",
+  ],
+  [
+    "observedSpecState is the desired state from the CR spec, projected or not",
+    "test/reconcile/autopilot-deferral.test.ts",
+    "stays while the change waits for a scaling run, although observedSpecState follows the CR",
+  ],
+  [
     "SpecAligned False SyncDisabled: recorded, not projected",
     "test/reconcile/condition-tables.test.ts",
     "False SyncDisabled",
@@ -666,6 +681,31 @@ const DOMAIN: readonly Row[] = [
     "steady state is silent (both examples, both modes)",
     "test/reconcile/steady-state.test.ts",
     "a fresh CR converges: created, then the next reconcile is silent",
+  ],
+  [
+    "Autopilot: the state last projected means sent and accepted",
+    "test/reconcile/autopilot-deferral.test.ts",
+    "stays when the projection fails or is not run",
+  ],
+  [
+    "drift: VVP's defaults are not drift in PATCH mode",
+    "test/reconcile/drift.test.ts",
+    "PATCH: fields VVP fills with its defaults, extra map keys and its bookkeeping are not drift",
+  ],
+  [
+    "drift: PUT mode compares what the body sends, and labels/annotations exactly",
+    "test/reconcile/drift.test.ts",
+    "PUT: spec fields VVP defaults are not drift; a label or annotation the body lacks is",
+  ],
+  [
+    "drift: a field VVP does not keep is not re-projected in a loop",
+    "test/reconcile/drift.test.ts",
+    "is re-projected once, then reported instead of sent in a loop",
+  ],
+  [
+    "blocked nonce: consumed, reported until a new value, from a status record",
+    "test/conditions/nonce-aligned.test.ts",
+    "the block is recorded with its cause, and later cycles report it from that record",
   ],
   // §4 validation
   ["all errors at once", "test/validation/validate.test.ts", "reports every problem at once"],
