@@ -34,7 +34,8 @@ describe("unknown fields of the CR's own objects are errors", () => {
     ["status", "deploymentID", "status.deploymentId"],
   ])("%s.%s: did you mean %s", (parent, key, suggestion) => {
     const object = cr();
-    const holder = parent === "" ? object : ((object[parent] ??= {}) as Json);
+    if (parent !== "" && object[parent] === undefined) object[parent] = {};
+    const holder = parent === "" ? object : (object[parent] as Json);
     holder[key] = 1;
     const field = parent === "" ? key : `${parent}.${key}`;
     const expected = {
