@@ -25,7 +25,7 @@ export {
   type AutopilotProvider,
   /** A FinalizerWriter for hosts without a cluster: changes live only on the returned CR. */
   applyFinalizersInMemory,
-  /** The default Autopilot provider of domain.md §3. */
+  /** The default Autopilot provider: a scaling run is VVP's state moving away from the state last projected. */
   createDefaultAutopilotProvider,
   /** An in-memory MappingStore. */
   createInMemoryMappingStore,
