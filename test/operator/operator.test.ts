@@ -1,0 +1,267 @@
+// The operator in this process (startOperator) against the fake API server and
+// the simulator: readiness follows the caches, metrics move with reconciles,
+// the webhook checks Secrets through the API server, shutdown releases the Lease.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCommandLine } from "../../src/operator/config.js";
+import { createKubernetesLeaseStore } from "../../src/operator/kube-lease-store.js";
+import { createKubernetesSecretLookup } from "../../src/operator/kube-secret-lookup.js";
+import { LeaseConflictError } from "../../src/operator/leader-election.js";
+import { type RunningOperator, startOperator } from "../../src/operator/operator.js";
+import { startVvpSimulator, type VvpSimulator } from "../../src/simulator/index.js";
+import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import { exampleCr } from "../support/examples.js";
+import { parsePrometheusText, sampleValue } from "./prometheus-text.js";
+import { waitFor } from "./support.js";
+import { httpsCall, servingCertificate } from "./tls.js";
+
+const NAMESPACE = "my-deploy-namespace";
+const TOKEN = "tok-inprocess-7d1e";
+const LEASE_NAME = "vvp-operator-my-operator";
+
+let kube: FakeKubernetes;
+let vvp: VvpSimulator;
+let kubeConfig: KubeConfig;
+let directory: string;
+let certificate: Awaited<ReturnType<typeof servingCertificate>>;
+const logLines: string[] = [];
+const running: RunningOperator[] = [];
+
+beforeAll(async () => {
+  kube = await startFakeKubernetes({ namespaces: [NAMESPACE] });
+  vvp = await startVvpSimulator({
+    clock: "wall",
+    transitionMs: 30,
+    tokens: { [TOKEN]: { namespaces: "*", role: "editor" } },
+  });
+  kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kube.kubeconfig);
+  kube.apply({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "my-vvp-apikey", namespace: NAMESPACE },
+    data: { token: Buffer.from(TOKEN).toString("base64") },
+  });
+  directory = mkdtempSync(join(tmpdir(), "vvp-operator-inprocess-"));
+  certificate = await servingCertificate();
+  writeFileSync(join(directory, "tls.crt"), certificate.cert);
+  writeFileSync(join(directory, "tls.key"), certificate.key);
+});
+
+afterAll(async () => {
+  for (const operator of running) await operator.shutdown();
+  await kube?.close();
+  await vvp?.close();
+  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+});
+
+function configFor(extra: string[] = []) {
+  const parsed = parseCommandLine(
+    [
+      "--instance-id",
+      "my-operator",
+      "--watched-namespaces",
+      NAMESPACE,
+      "--vvp-url",
+      vvp.url,
+      "--bind-address",
+      "127.0.0.1",
+      "--health-port",
+      "0",
+      "--webhook-port",
+      "0",
+      "--tls-cert-file",
+      join(directory, "tls.crt"),
+      "--tls-key-file",
+      join(directory, "tls.key"),
+      "--leader-election-lease-duration",
+      "2s",
+      "--leader-election-renew-deadline",
+      "1s",
+      "--leader-election-retry-period",
+      "100ms",
+      "--resync-period",
+      "300ms",
+      "--shutdown-timeout",
+      "3s",
+      ...extra,
+    ],
+    {},
+  );
+  if (parsed.kind !== "run") throw new Error(parsed.stderr);
+  return parsed.config;
+}
+
+async function start(podName: string): Promise<RunningOperator> {
+  const logger = pino(
+    { level: "debug", base: { pod: podName } },
+    { write: (line: string) => void logLines.push(line) },
+  );
+  const operator = await startOperator(configFor(), { kubeConfig, logger, podName });
+  running.push(operator);
+  return operator;
+}
+
+async function get(operator: RunningOperator, path: string) {
+  const response = await fetch(`http://127.0.0.1:${operator.healthPort}${path}`);
+  return { status: response.status, body: await response.text() };
+}
+
+async function metric(
+  operator: RunningOperator,
+  name: string,
+  labels: Record<string, string> = {},
+) {
+  return sampleValue(parsePrometheusText((await get(operator, "/metrics")).body), name, labels);
+}
+
+async function reconcileTotal(operator: RunningOperator): Promise<number> {
+  const samples = parsePrometheusText((await get(operator, "/metrics")).body);
+  return samples
+    .filter((sample) => sample.name === "controller_runtime_reconcile_total")
+    .reduce((sum, sample) => sum + sample.value, 0);
+}
+
+describe("the operator in one process", () => {
+  it("is not ready until its caches synced; then metrics move with reconciles and VVP calls", async () => {
+    // The first list of VvpDeployments is slow: the leader cannot have synced.
+    kube.faults.slow(1_500, { resource: "vvpdeployments" });
+    const leader = await start("pod-a");
+    await waitFor(
+      async () =>
+        (await metric(leader, "leader_election_master_status", { name: LEASE_NAME })) === 1,
+      "pod-a to lead",
+    );
+    const notReady = await get(leader, "/readyz");
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toContain("caches not synced");
+    expect((await get(leader, "/healthz")).status).toBe(200);
+    kube.faults.slow(0);
+    await waitFor(async () => (await get(leader, "/readyz")).status === 200, "pod-a to be ready");
+
+    const cr = exampleCr("PATCH");
+    cr.spec.deployment.spec.state = "RUNNING";
+    kube.apply(cr);
+    await waitFor(
+      () => vvp.deployments("default").some((deployment) => deployment.status.state === "RUNNING"),
+      "the deployment to run",
+    );
+    await waitFor(async () => (await reconcileTotal(leader)) > 0, "a reconcile to end");
+    expect(
+      await metric(leader, "vvp_client_requests_total", {
+        method: "POST",
+        path: "/api/v1/namespaces/{namespace}/deployments",
+        code: "201",
+      }),
+    ).toBe(1);
+    expect(await metric(leader, "workqueue_adds_total", { name: "vvpdeployment" })).toBeGreaterThan(
+      0,
+    );
+    expect(
+      await metric(leader, "controller_runtime_reconcile_time_seconds_count", {
+        controller: "vvpdeployment",
+      }),
+    ).toBeGreaterThan(0);
+    // The periodic resync keeps reconciling: the counters keep moving.
+    const before = await reconcileTotal(leader);
+    await waitFor(async () => (await reconcileTotal(leader)) > before + 2, "resyncs to be counted");
+
+    // A second replica: ready (it serves the webhook) though it leads nothing and reconciles nothing.
+    const standby = await start("pod-b");
+    await waitFor(async () => (await get(standby, "/readyz")).status === 200, "pod-b to be ready");
+    expect(await metric(standby, "leader_election_master_status", { name: LEASE_NAME })).toBe(0);
+    expect(await reconcileTotal(standby)).toBe(0);
+
+    // Every replica's webhook checks the token Secret through the API server.
+    const review = (secretName: string) =>
+      JSON.stringify({
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        request: {
+          uid: `u-${secretName}`,
+          operation: "CREATE",
+          namespace: NAMESPACE,
+          object: {
+            ...exampleCr("PATCH"),
+            metadata: {
+              ...exampleCr("PATCH").metadata,
+              annotations: { apikeySecretName: secretName },
+            },
+          },
+        },
+      });
+    for (const operator of [leader, standby]) {
+      const call = (secretName: string) =>
+        httpsCall({
+          port: operator.webhookPort ?? 0,
+          path: "/validate",
+          headers: { "content-type": "application/json" },
+          body: review(secretName),
+          ca: [certificate.cert],
+        });
+      expect(JSON.parse((await call("my-vvp-apikey")).body).response.allowed).toBe(true);
+      const refused = JSON.parse((await call("no-such-secret")).body).response;
+      expect(refused.allowed).toBe(false);
+      expect(refused.status.message).toContain('Secret "no-such-secret"');
+    }
+
+    // Graceful shutdown: exit code 0, the Lease released, the standby takes over at once.
+    expect(await leader.shutdown()).toEqual({ reason: "signal", code: 0 });
+    await waitFor(
+      async () =>
+        (await metric(standby, "leader_election_master_status", { name: LEASE_NAME })) === 1,
+      "pod-b to take over",
+      1_500,
+    );
+    expect(logLines.join("\n")).not.toContain(TOKEN);
+    expect(logLines.some((line) => line.includes('"msg":"became leader"'))).toBe(true);
+  });
+});
+
+describe("the Lease store and the Secret lookup over client-node", () => {
+  it("creates, refuses a second create, and refuses a stale resourceVersion with a conflict", async () => {
+    const store = createKubernetesLeaseStore(kubeConfig, {
+      namespace: "default",
+      name: "store-test",
+    });
+    expect(await store.get()).toBeUndefined();
+    const record = {
+      holderIdentity: "a",
+      leaseDurationSeconds: 15,
+      acquireTime: "2026-01-01T00:00:00.000000Z",
+      renewTime: "2026-01-01T00:00:00.000000Z",
+      leaseTransitions: 0,
+    };
+    const created = await store.create(record);
+    await expect(store.create(record)).rejects.toBeInstanceOf(LeaseConflictError);
+    const read = await store.get();
+    expect(read?.record).toMatchObject({
+      holderIdentity: "a",
+      leaseDurationSeconds: 15,
+      leaseTransitions: 0,
+    });
+    expect(Date.parse(read?.record.renewTime ?? "")).toBe(Date.parse(record.renewTime));
+    const updated = await store.update({ ...record, holderIdentity: "b" }, created.resourceVersion);
+    expect(updated.record.holderIdentity).toBe("b");
+    await expect(
+      store.update({ ...record, holderIdentity: "c" }, created.resourceVersion),
+    ).rejects.toBeInstanceOf(LeaseConflictError);
+  });
+
+  it("tells a present token Secret from a missing one and one without the token key", async () => {
+    kube.apply({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "no-token", namespace: NAMESPACE },
+      data: { other: "eA==" },
+    });
+    const lookup = createKubernetesSecretLookup(kubeConfig);
+    expect(await lookup(NAMESPACE, "my-vvp-apikey")).toBe("found");
+    expect(await lookup(NAMESPACE, "absent")).toBe("not-found");
+    expect(await lookup(NAMESPACE, "no-token")).toBe("no-token-key");
+  });
+});
