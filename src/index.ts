@@ -134,6 +134,8 @@ export {
   printerColumns,
 } from "./printer-columns/index.js";
 export {
+  /** The mapping store key of a CR (its uid; `<namespace>/<name>` for a CR read from a file). */
+  crIdentity,
   /** `{ method, body }` of a projection. */
   type Projection,
   /** The PATCH, PUT or POST body for a CR: marks, initFields on create, restart annotation on PUT. */

@@ -67,7 +67,7 @@ function byDeployment<T extends { metadata: { namespace: string; deploymentId: s
   );
 }
 
-/** The endpoints the SDK uses (domain.md §2). */
+/** The endpoints the SDK uses: deployments, savepoints, jobs, events and deployment targets. */
 export const ROUTES: readonly Route[] = [
   {
     method: "GET",
