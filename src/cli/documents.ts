@@ -58,9 +58,21 @@ export function parseManifests(text: string): ParsedManifests {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(documents) ? documents : [documents];
   const result: ParsedManifests = { objects: [], syntaxErrors: [] };
+  let documents: ReturnType<typeof parseAllDocuments>;
+  try {
+    documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    // The parser reports syntax as data; a throw is exhaustion (stack depth) on hostile input.
+    const message = error instanceof Error ? error.message : "unreadable input";
+    result.syntaxErrors.push({
+      position: { line: 1, column: 1 },
+      message,
+      code: "RESOURCE_EXHAUSTION",
+    });
+    return result;
+  }
+  const list = Array.isArray(documents) ? documents : [documents];
   let documentIndex = -1;
   for (const document of list) {
     if (document.contents === null && document.errors.length === 0) continue;

@@ -135,7 +135,12 @@ export function findingsOf(object: ManifestObject, options: CheckOptions): Findi
       }),
     );
   }
+  // Field warnings carry their path; `warnings` repeats them as sentences.
+  const fieldWarnings = verdict.fieldWarnings;
+  const placedMessages = new Set(fieldWarnings.map((warning) => warning.message));
+  for (const warning of fieldWarnings) findings.push(placed(object, "warning", warning));
   for (const warning of verdict.warnings as ReadonlyArray<unknown>) {
+    if (typeof warning === "string" && placedMessages.has(warning)) continue;
     findings.push(placed(object, "warning", warningAsError(warning, object)));
   }
   return findings;

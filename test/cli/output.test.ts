@@ -54,6 +54,14 @@ describe("validate -o json (kubeconform's shape)", () => {
     ]);
   });
 
+  it("--json is -o json", async () => {
+    const cwd = files();
+    const long = await runCli(["validate", "-o", "json", "good.yaml"], { cwd });
+    const short = await runCli(["validate", "--json", "good.yaml"], { cwd });
+    expect(short).toEqual(long);
+    expect(JSON.parse(short.stdout).summary.valid).toBe(1);
+  });
+
   it("turns field paths into JSON pointers", () => {
     expect(jsonPointer("<root>")).toBe("");
     expect(jsonPointer("metadata.labels[ververica.platform/owner]")).toBe(

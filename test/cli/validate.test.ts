@@ -111,6 +111,35 @@ describe("vvpctl validate", () => {
     );
   });
 
+  it("places warnings on their fields: a near-miss VVP field, initFields in PUT mode", async () => {
+    const text = example("put-minimal")
+      .replace(
+        "  syncingMode: PUT\n",
+        "  syncingMode: PUT\n  initFields:\n    spec: {maxJobCreationAttempts: 2}\n",
+      )
+      .replace(
+        "          numberOfTaskManagers: 1\n",
+        "          numberOfTaskManagers: 1\n          parallelizm: 2\n",
+      );
+    const dir = tempDir({ "cr.yaml": text });
+    const result = await runCli(["validate", "--instance-id", "my-operator", "cr.yaml"], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(0);
+    const warnings = lines(result.stdout).filter((line) => line.includes(": warning: "));
+    expect(warnings).toHaveLength(2);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^cr\.yaml:12:3: warning: spec\.initFields: spec\.initFields is ignored in PUT mode/,
+      ),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^cr\.yaml:\d+:11: warning: spec\.deployment\.spec\.template\.spec\.parallelizm: .*parallelism/,
+      ),
+    );
+  });
+
   it("applies --namespaces and --no-api-key", async () => {
     const dir = tempDir({
       "cr.yaml": example("patch-minimal").replace(

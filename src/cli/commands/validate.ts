@@ -14,6 +14,7 @@ interface ValidateFlags {
   apiKey: boolean;
   old?: string;
   output: ValidateFormat;
+  json?: boolean;
 }
 
 /** `vvpctl validate [paths…|-]`. */
@@ -44,6 +45,7 @@ export function validateCommand(context: CommandContext): Command {
         .choices(VALIDATE_FORMATS)
         .default("text"),
     )
+    .option("--json", "shorthand for -o json")
     .addHelpText(
       "after",
       "\nExit codes: 0 all valid, 1 findings (an invalid VvpDeployment), 2 usage or input error.\nDocuments that are not VvpDeployments are skipped and counted.",
@@ -60,7 +62,7 @@ export function validateCommand(context: CommandContext): Command {
         apiKeyValidation: flags.apiKey,
         ...(oldObjects === undefined ? {} : { oldObjects }),
       });
-      io.stdout(renderReport(report, flags.output));
+      io.stdout(renderReport(report, flags.json === true ? "json" : flags.output));
       context.exit(reportExitCode(report));
     });
 }
