@@ -92,7 +92,7 @@ export function parseManifests(text: string): ParsedManifests {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       result.syntaxErrors.push({
-        position: position(document.contents?.range[0] ?? 0),
+        position: position(document.contents?.range?.[0] ?? 0),
         message: (error as Error).message.split("\n")[0] ?? "",
         code: "RESOURCE_EXHAUSTION",
       });
