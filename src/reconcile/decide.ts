@@ -2,6 +2,7 @@ import { FINALIZER } from "../models/index.js";
 import {
   decideNonces,
   type NonceDecisions,
+  type NonceInput,
   observedRestartAnnotation,
   restartPatchBody,
   savepointCreateBody,
@@ -70,66 +71,101 @@ export function decide(context: Context): Decision {
 }
 
 function decideLive(context: Context): Decision {
-  const { cr, status, deployment } = context;
   const actions: PlanAction[] = [];
   // The finalizer comes before anything exists in VVP, so nothing created
   // there can outlive the CR unnoticed.
   if (!context.hasFinalizer) actions.push({ type: "AddFinalizer", finalizer: FINALIZER });
 
   const consistency = decideConsistency(context);
-  const linked = isLinked(consistency);
-  const mayWrite = context.syncEnabled && (linked || consistency.kind === "create");
-
-  if (consistency.kind === "adopt") {
-    actions.push({
-      type: "SaveMapping",
-      crUid: context.crUid,
-      record: {
-        deploymentId: consistency.deploymentId,
-        vvpNamespace: context.vvpNamespace,
-        instanceId: context.instanceId,
-      },
-    });
-  }
-
-  let projection: ProjectionDecision;
-  let pendingChange: boolean;
-  if (consistency.kind === "create") {
-    pendingChange = true;
-    projection = context.syncEnabled ? { kind: "create" } : { kind: "none", pending: true };
-    if (context.syncEnabled) {
-      actions.push({
-        type: "CreateDeployment",
-        vvpNamespace: context.vvpNamespace,
-        body: projectDeployment(cr, { operation: "create", instanceId: context.instanceId }).body,
-        mapping: {
-          crUid: context.crUid,
-          vvpNamespace: context.vvpNamespace,
-          instanceId: context.instanceId,
-        },
-      });
-    }
-  } else {
-    pendingChange = false;
-    projection = { kind: "none", pending: false };
-  }
+  const linkedId = linkedDeploymentId(consistency);
+  const creating = consistency.kind === "create";
+  if (consistency.kind === "adopt") actions.push(saveMapping(context, consistency.deploymentId));
+  if (creating && context.syncEnabled) actions.push(createDeployment(context));
 
   // Savepoint, then restart, then projection: a savepoint is taken of the
   // job as it runs before the spec change restarts it.
-  const nonces = decideNonces({
+  const mayWrite = context.syncEnabled && (linkedId !== undefined || creating);
+  const nonces = decideNonces(nonceInput(context, mayWrite, context.savepoints));
+  const deploymentId = linkedId ?? "";
+  actions.push(...nonceActions(context, nonces, deploymentId));
+
+  if (creating) {
+    const projection: ProjectionDecision = context.syncEnabled
+      ? { kind: "create" }
+      : { kind: "none", pending: true };
+    return {
+      context,
+      consistency,
+      nonces,
+      projection,
+      pendingChange: true,
+      deletion: undefined,
+      actions,
+    };
+  }
+  const restart = restartAnnotationOption(nonces, context);
+  const { projection, pendingChange } = decideUpdate(context, linkedId !== undefined, restart);
+  if (projection.kind === "project") {
+    actions.push(updateDeployment(context, projection, deploymentId, restart));
+  }
+  return { context, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
+}
+
+// The deployment a linked mapping (intact or adopted) points to; undefined otherwise.
+function linkedDeploymentId(consistency: Consistency): string | undefined {
+  return isLinked(consistency) && "deploymentId" in consistency
+    ? consistency.deploymentId
+    : undefined;
+}
+
+function saveMapping(context: Context, deploymentId: string): PlanAction {
+  return {
+    type: "SaveMapping",
+    crUid: context.crUid,
+    record: { deploymentId, vvpNamespace: context.vvpNamespace, instanceId: context.instanceId },
+  };
+}
+
+function createDeployment(context: Context): PlanAction {
+  return {
+    type: "CreateDeployment",
+    vvpNamespace: context.vvpNamespace,
+    body: projectDeployment(context.cr, { operation: "create", instanceId: context.instanceId })
+      .body,
+    mapping: {
+      crUid: context.crUid,
+      vvpNamespace: context.vvpNamespace,
+      instanceId: context.instanceId,
+    },
+  };
+}
+
+function nonceInput(
+  context: Context,
+  mayWrite: boolean,
+  savepoints: Context["savepoints"],
+): NonceInput {
+  return {
     crUid: context.crUid,
     generation: context.generation,
     writtenGeneration: context.writtenGeneration,
-    savepointNonce: cr.spec.savepointNonce,
-    restartNonce: cr.spec.restartNonce,
-    status,
-    deployment,
+    savepointNonce: context.cr.spec.savepointNonce,
+    restartNonce: context.cr.spec.restartNonce,
+    status: context.status,
+    deployment: context.deployment,
     desiredState: context.desiredState,
     scalingInProgress: context.autopilot.scalingInProgress,
-    savepoints: context.savepoints,
+    savepoints,
     mayWrite,
-  });
-  const deploymentId = linked ? (consistency as { deploymentId: string }).deploymentId : "";
+  };
+}
+
+function nonceActions(
+  context: Context,
+  nonces: NonceDecisions,
+  deploymentId: string,
+): PlanAction[] {
+  const actions: PlanAction[] = [];
   if (nonces.savepoint.outcome === "trigger") {
     actions.push({
       type: "TriggerSavepoint",
@@ -148,76 +184,93 @@ function decideLive(context: Context): Decision {
       body: restartPatchBody(nonces.restart.token),
     });
   }
+  return actions;
+}
 
-  if (linked || consistency.kind !== "create") {
-    // Ours: the restart annotation a PUT body carries, so that the PUT itself
-    // changes nothing in it: this cycle's restart token, else whatever VVP
-    // holds now (the status keeps nonce numbers, not tokens).
-    const restartAnnotation =
-      nonces.restart.outcome === "trigger"
-        ? nonces.restart.token
-        : observedRestartAnnotation(deployment);
-    const annotationOption = restartAnnotation !== undefined ? { restartAnnotation } : {};
-    const method: ProjectionMethod = cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
-    const differences = (ignoreState: boolean) =>
-      deploymentDifferences(cr, deployment, {
-        instanceId: context.instanceId,
-        ignoreState,
-        exactMetadata: method === "PUT",
-        ...annotationOption,
-      });
-    pendingChange =
-      context.generation !== undefined
-        ? context.generation !== status.observedGeneration &&
-          // Ours: a new generation whose PATCH body VVP already holds (a nonce
-          // edit, say) needs no PATCH, which would only bump resourceVersion.
-          // PUT is always sent: a removed field is a change a subset check
-          // cannot see, and PUT must reset it.
-          (method === "PUT" || differences(false).length > 0)
-        : differences(true).length > 0;
-    if (!linked || !context.syncEnabled) {
-      projection = { kind: "none", pending: pendingChange };
-    } else {
-      const drift = pendingChange ? [] : driftedFields(context, differences);
-      if (context.autopilot.scalingInProgress && (pendingChange || drift.length > 0)) {
-        // During an Autopilot scaling run nothing is sent. The run moves the
-        // state on purpose, and any body we send carries the desired state,
-        // which would abort it; a spec change waits, with observedGeneration
-        // held back, until the run completes.
-        projection = { kind: "suppressed", pendingChange };
-      } else if (pendingChange) {
-        projection = { kind: "project", purpose: "Projection", method };
-      } else if (drift.length > 0 && unkept(drift, status.reprojectedDrift)) {
-        projection = { kind: "unkept", drift };
-      } else if (drift.length > 0) {
-        projection = {
-          kind: "project",
-          purpose: drift.length === 1 && drift[0] === "spec.state" ? "StateDrift" : "SpecDrift",
-          method,
-          drift,
-        };
-      }
-      if (projection.kind === "project") {
-        const body = projectDeployment(cr, {
-          operation: "update",
-          instanceId: context.instanceId,
-          ...annotationOption,
-        }).body;
-        actions.push(
-          method === "PUT"
-            ? { type: "PutDeployment", vvpNamespace: context.vvpNamespace, deploymentId, body }
-            : {
-                type: "PatchDeployment",
-                vvpNamespace: context.vvpNamespace,
-                deploymentId,
-                body,
-                purpose: projection.purpose,
-              },
-        );
-      }
-    }
+// Ours: the restart annotation a PUT body carries, so that the PUT itself
+// changes nothing in it: this cycle's restart token, else whatever VVP holds
+// now (the status keeps nonce numbers, not tokens).
+function restartAnnotationOption(
+  nonces: NonceDecisions,
+  context: Context,
+): { restartAnnotation?: string } {
+  const restartAnnotation =
+    nonces.restart.outcome === "trigger"
+      ? nonces.restart.token
+      : observedRestartAnnotation(context.deployment);
+  return restartAnnotation !== undefined ? { restartAnnotation } : {};
+}
+
+/** Whether the existing deployment gets the spec, and why. */
+function decideUpdate(
+  context: Context,
+  linked: boolean,
+  restart: { restartAnnotation?: string },
+): { projection: ProjectionDecision; pendingChange: boolean } {
+  const { cr, status, deployment } = context;
+  const method = methodOf(context);
+  const differences = (ignoreState: boolean) =>
+    deploymentDifferences(cr, deployment, {
+      instanceId: context.instanceId,
+      ignoreState,
+      exactMetadata: method === "PUT",
+      ...restart,
+    });
+  const pendingChange =
+    context.generation !== undefined
+      ? context.generation !== status.observedGeneration &&
+        // Ours: a new generation whose PATCH body VVP already holds (a nonce
+        // edit, say) needs no PATCH, which would only bump resourceVersion.
+        // PUT is always sent: a removed field is a change a subset check
+        // cannot see, and PUT must reset it.
+        (method === "PUT" || differences(false).length > 0)
+      : differences(true).length > 0;
+  if (!linked || !context.syncEnabled) {
+    return { projection: { kind: "none", pending: pendingChange }, pendingChange };
   }
-  return { context, consistency, nonces, projection, pendingChange, deletion: undefined, actions };
+  const drift = pendingChange ? [] : driftedFields(context, differences);
+  if (context.autopilot.scalingInProgress && (pendingChange || drift.length > 0)) {
+    // During an Autopilot scaling run nothing is sent. The run moves the
+    // state on purpose, and any body we send carries the desired state,
+    // which would abort it; a spec change waits, with observedGeneration
+    // held back, until the run completes.
+    return { projection: { kind: "suppressed", pendingChange }, pendingChange };
+  }
+  if (pendingChange) {
+    return { projection: { kind: "project", purpose: "Projection", method }, pendingChange };
+  }
+  if (drift.length === 0) return { projection: { kind: "none", pending: false }, pendingChange };
+  if (unkept(drift, status.reprojectedDrift)) {
+    return { projection: { kind: "unkept", drift }, pendingChange };
+  }
+  const purpose = drift.length === 1 && drift[0] === "spec.state" ? "StateDrift" : "SpecDrift";
+  return { projection: { kind: "project", purpose, method, drift }, pendingChange };
+}
+
+function methodOf(context: Context): ProjectionMethod {
+  return context.cr.spec.syncingMode === "PUT" ? "PUT" : "PATCH";
+}
+
+function updateDeployment(
+  context: Context,
+  projection: Extract<ProjectionDecision, { kind: "project" }>,
+  deploymentId: string,
+  restart: { restartAnnotation?: string },
+): PlanAction {
+  const body = projectDeployment(context.cr, {
+    operation: "update",
+    instanceId: context.instanceId,
+    ...restart,
+  }).body;
+  return projection.method === "PUT"
+    ? { type: "PutDeployment", vvpNamespace: context.vvpNamespace, deploymentId, body }
+    : {
+        type: "PatchDeployment",
+        vvpNamespace: context.vvpNamespace,
+        deploymentId,
+        body,
+        purpose: projection.purpose,
+      };
 }
 
 /**
@@ -265,19 +318,7 @@ function unkept(drift: readonly string[], reprojected: readonly string[] | undef
 
 function decideDeletion(context: Context): Decision {
   const consistency = decideConsistency(context);
-  const nonces = decideNonces({
-    crUid: context.crUid,
-    generation: context.generation,
-    writtenGeneration: context.writtenGeneration,
-    savepointNonce: context.cr.spec.savepointNonce,
-    restartNonce: context.cr.spec.restartNonce,
-    status: context.status,
-    deployment: context.deployment,
-    desiredState: context.desiredState,
-    scalingInProgress: context.autopilot.scalingInProgress,
-    savepoints: undefined,
-    mayWrite: false,
-  });
+  const nonces = decideNonces(nonceInput(context, false, undefined));
   const base = {
     context,
     consistency,
