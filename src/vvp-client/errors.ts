@@ -111,7 +111,10 @@ const WORD_CHARACTER = /[A-Za-z0-9_-]/;
 export function redact(text: string, secret: string | undefined): string {
   if (secret === undefined || secret === "") return text;
   let result = text;
-  for (const form of new Set([secret, jsonEscaped(secret), encodeURIComponent(secret)])) {
+  const encoded = encodeURIComponent(secret);
+  // Percent-encoding may use either case of hex digit (RFC 3986 §2.1).
+  const encodedLower = encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  for (const form of new Set([secret, jsonEscaped(secret), encoded, encodedLower])) {
     result = redactWhole(result, form);
   }
   return result;

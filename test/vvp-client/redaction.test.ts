@@ -44,6 +44,7 @@ describe("redact", () => {
   it("redacts the URL-encoded and JSON-escaped forms", () => {
     const token = 'a+b/c="d\\';
     expect(redact(`?token=${encodeURIComponent(token)}`, token)).toBe(`?token=${REDACTED}`);
+    expect(redact("?token=a%2bb%2fc%3d%22d%5c", token)).toBe(`?token=${REDACTED}`);
     expect(redact(`{"m":${JSON.stringify(token)}}`, token)).toBe(`{"m":"${REDACTED}"}`);
     expect(redactBody(JSON.stringify({ message: `got ${token}` }), token)).toBe(
       JSON.stringify({ message: `got ${REDACTED}` }),
