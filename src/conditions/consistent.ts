@@ -1,9 +1,9 @@
-import type { Condition, ConditionReason } from "../models/index.js";
+import type { ConditionReason } from "../models/index.js";
 import type { Consistency } from "../reconcile/consistency.js";
 import type { Context } from "../reconcile/context.js";
 import type { Decision } from "../reconcile/decide.js";
 import type { EffectOf } from "../reconcile/types.js";
-import { findCondition } from "./merge.js";
+import { previousState } from "./merge.js";
 import { describeError, isDefinitive, recordIntact } from "./messages.js";
 import type { ConditionOutcome, ConditionState } from "./types.js";
 
@@ -126,17 +126,6 @@ function created(decision: Decision, effectOf: EffectOf): ConditionOutcome {
     failing: false,
     warned: false,
   };
-}
-
-/** A condition's previous state, without its times. */
-export function previousState(
-  previous: readonly Condition[] | undefined,
-  type: Condition["type"],
-): ConditionState | undefined {
-  const condition = findCondition(previous, type);
-  return condition === undefined
-    ? undefined
-    : { status: condition.status, reason: condition.reason, message: condition.message };
 }
 
 // The False rows of the mapping table; during deletion an unrecorded

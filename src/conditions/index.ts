@@ -1,4 +1,4 @@
-export { consistentCondition, previousState } from "./consistent.js";
+export { consistentCondition } from "./consistent.js";
 export { deletionBlockedCondition, deletionBlockedState } from "./deletion-blocked.js";
 export {
   healthyState,
@@ -11,6 +11,7 @@ export {
   type ConditionClock,
   computeConditions,
   findCondition,
+  previousState,
   sameConditions,
   setCondition,
 } from "./merge.js";

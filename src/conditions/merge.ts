@@ -20,6 +20,17 @@ export function findCondition(
   return undefined;
 }
 
+/** A condition's previous state, without its times. */
+export function previousState(
+  previous: readonly Condition[] | undefined,
+  type: ConditionType,
+): ConditionState | undefined {
+  const condition = findCondition(previous, type);
+  return condition === undefined
+    ? undefined
+    : { status: condition.status, reason: condition.reason, message: condition.message };
+}
+
 /**
  * Like Kubernetes' `meta.SetStatusCondition`: `lastTransitionTime` changes only
  * when `status` changes; reason, message and observedGeneration follow the new

@@ -1,7 +1,7 @@
 import type { DesiredState, VvpDeploymentObject } from "../models/index.js";
 import type { Decision } from "../reconcile/decide.js";
 import type { Effect, EffectOf } from "../reconcile/types.js";
-import { previousState } from "./consistent.js";
+import { previousState } from "./merge.js";
 import { describeError, isDefinitive, SPEC_UNCHANGED, SYNC_DISABLED } from "./messages.js";
 import type { ConditionOutcome, ConditionState, StatusFields } from "./types.js";
 
