@@ -186,6 +186,7 @@ function crdSchemaOf(store: ObjectStore, type: ResourceType): unknown {
 export async function startFakeKubernetes(
   options: FakeKubernetesOptions = {},
 ): Promise<FakeKubernetes> {
+  checkOptions(options);
   const now = options.now ?? (() => new Date());
   const store = new ObjectStore({
     compactionWindow: options.compactionWindow ?? 1000,
@@ -313,7 +314,10 @@ export async function startFakeKubernetes(
       for (const w of [...watches]) w.expire(String(w.spec.resourceVersion ?? oldest), oldest);
     },
     resourceVersion: () => store.currentResourceVersion(),
-    objects: (kind) => typesOf(kind).flatMap((type) => store.list(type, undefined)),
+    objects: (kind) =>
+      typesOf(kind)
+        .filter((type) => type.storage === undefined)
+        .flatMap((type) => store.list(type, undefined)),
     get: (kind, namespace, name) => {
       for (const type of typesOf(kind)) {
         const found = store.list(type, namespace).find((o) => o.metadata.name === name);
@@ -337,6 +341,60 @@ export async function startFakeKubernetes(
       if (http !== undefined) await stop(http);
     },
   };
+}
+
+/** A bad option of `startFakeKubernetes`, naming the option. */
+export class FakeKubernetesOptionError extends TypeError {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`startFakeKubernetes: ${option}: ${message}`);
+    this.name = "FakeKubernetesOptionError";
+  }
+}
+
+function checkOptions(options: FakeKubernetesOptions): void {
+  const counts: [string, number | undefined, number][] = [
+    ["compactionWindow", options.compactionWindow, 1],
+    ["bookmarkIntervalMs", options.bookmarkIntervalMs, 0],
+    ["defaultWatchTimeoutMs", options.defaultWatchTimeoutMs, 1],
+  ];
+  for (const [option, value, minimum] of counts) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= minimum)) {
+      throw new FakeKubernetesOptionError(
+        option,
+        `must be a number >= ${minimum}, got ${String(value)}`,
+      );
+    }
+  }
+  (options.namespaces ?? []).forEach((name, index) => {
+    if (
+      typeof name !== "string" ||
+      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) ||
+      name.length > 63
+    ) {
+      throw new FakeKubernetesOptionError(
+        `namespaces[${index}]`,
+        `not a namespace name: ${JSON.stringify(name)}`,
+      );
+    }
+  });
+  if (
+    options.validate !== undefined &&
+    (typeof options.validate.instanceId !== "string" || options.validate.instanceId === "")
+  ) {
+    throw new FakeKubernetesOptionError("validate.instanceId", "must be a non-empty string");
+  }
+  if (
+    options.token !== undefined &&
+    (typeof options.token !== "string" || !/^[\x21-\x7e]+$/.test(options.token))
+  ) {
+    throw new FakeKubernetesOptionError(
+      "token",
+      "must be non-empty printable ASCII without spaces",
+    );
+  }
 }
 
 function randomSuffix(): string {

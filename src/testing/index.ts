@@ -4,6 +4,7 @@
 export {
   type FakeFaults,
   type FakeKubernetes,
+  FakeKubernetesOptionError,
   type FakeKubernetesOptions,
   type FakeValidationOptions,
   startFakeKubernetes,

@@ -3,6 +3,8 @@
 // without a resourceVersion, patch types).
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
+import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
+import type { KubeObject } from "./objects.js";
 
 /** How `metadata.generation` moves: on changes outside metadata (and status), or never set. */
 export type GenerationPolicy = "spec" | "none";
@@ -38,6 +40,18 @@ export interface ResourceType {
   custom: boolean;
   /** Printer columns for Table output (custom resources only). */
   columns?: CustomColumn[];
+  /** A view of another resource's storage (core/v1 Events of events.k8s.io/v1 Events). */
+  storage?: StorageView;
+  /** What the API server rewrites on every write (a Secret's stringData into data). */
+  normalize?: (object: KubeObject) => KubeObject;
+}
+
+/** Where a view type's objects live and how they convert. */
+export interface StorageView {
+  /** `group/version/plural` of the storage resource. */
+  key: string;
+  toStorage: (object: KubeObject) => KubeObject;
+  fromStorage: (object: KubeObject) => KubeObject;
 }
 
 /** `group/version`, or `version` for the core group. */
@@ -48,6 +62,11 @@ export function groupVersion(type: ResourceType): string {
 /** How the API server names the resource in messages: `plural.group` or `plural`. */
 export function qualifiedResource(type: ResourceType): string {
   return type.group === "" ? type.plural : `${type.plural}.${type.group}`;
+}
+
+/** The key of the bucket a type's objects live in (its own, or the one it views). */
+export function storageKey(type: ResourceType): string {
+  return type.storage?.key ?? typeKey(type);
 }
 
 /** The key a type is registered under: `group/version/plural`. */
@@ -81,16 +100,64 @@ function builtIn(
   };
 }
 
-/** The built-in kinds: Namespaces, Secrets, ConfigMaps, core and events.k8s.io Events, Leases, CRDs. */
+/**
+ * The built-in kinds: Namespaces, Secrets, ConfigMaps, Events (core/v1 as a
+ * view of events.k8s.io/v1), Leases, CRDs, and the kinds an operator's
+ * install applies (ServiceAccounts, Services, Deployments, RBAC, webhook
+ * configurations, PodDisruptionBudgets, NetworkPolicies), stored without
+ * further semantics (ours: no controllers act on them).
+ */
 export function builtInTypes(): ResourceType[] {
+  const spec = { generation: "spec", statusSubresource: true } as const;
   return [
+    builtIn("", "v1", "ServiceAccount", "serviceaccounts", true, { shortNames: ["sa"] }),
+    builtIn("", "v1", "Service", "services", true, {
+      shortNames: ["svc"],
+      statusSubresource: true,
+    }),
+    builtIn("apps", "v1", "Deployment", "deployments", true, { shortNames: ["deploy"], ...spec }),
+    builtIn("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
+    builtIn("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
+    builtIn("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
+    builtIn("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
+    builtIn(
+      "admissionregistration.k8s.io",
+      "v1",
+      "ValidatingWebhookConfiguration",
+      "validatingwebhookconfigurations",
+      false,
+      { generation: "spec" },
+    ),
+    builtIn(
+      "admissionregistration.k8s.io",
+      "v1",
+      "MutatingWebhookConfiguration",
+      "mutatingwebhookconfigurations",
+      false,
+      { generation: "spec" },
+    ),
+    builtIn("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {
+      shortNames: ["pdb"],
+      ...spec,
+    }),
+    builtIn("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, {
+      shortNames: ["netpol"],
+      generation: "spec",
+    }),
     builtIn("", "v1", "Namespace", "namespaces", false, {
       shortNames: ["ns"],
       statusSubresource: true,
     }),
-    builtIn("", "v1", "Secret", "secrets", true),
+    builtIn("", "v1", "Secret", "secrets", true, { normalize: secretWithData }),
     builtIn("", "v1", "ConfigMap", "configmaps", true, { shortNames: ["cm"] }),
-    builtIn("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
+    builtIn("", "v1", "Event", "events", true, {
+      shortNames: ["ev"],
+      storage: {
+        key: "events.k8s.io/v1/events",
+        toStorage: fromCoreEvent,
+        fromStorage: toCoreEvent,
+      },
+    }),
     builtIn("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
     builtIn("coordination.k8s.io", "v1", "Lease", "leases", true),
     builtIn(
@@ -171,4 +238,20 @@ export function typesOfCrd(crd: CrdShape): ResourceType[] {
 /** The VvpDeployment CRD the fake serves from the start, built by `buildCrd()`. */
 export function vvpDeploymentCrd(): CustomResourceDefinition {
   return buildCrd();
+}
+
+// kube-apiserver merges a Secret's write-only stringData into data (base64)
+// and never stores stringData.
+function secretWithData(secret: KubeObject): KubeObject {
+  const stringData = secret.stringData;
+  if (stringData === undefined) return secret;
+  const { stringData: _dropped, ...rest } = secret;
+  if (stringData === null || typeof stringData !== "object") return rest as KubeObject;
+  const data: Record<string, unknown> = {
+    ...(rest.data !== null && typeof rest.data === "object" ? (rest.data as object) : {}),
+  };
+  for (const [key, value] of Object.entries(stringData)) {
+    if (typeof value === "string") data[key] = Buffer.from(value, "utf8").toString("base64");
+  }
+  return { ...rest, data } as KubeObject;
 }

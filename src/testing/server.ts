@@ -403,36 +403,88 @@ function outgoing(type: ResourceType, object: KubeObject): KubeObject {
 function listObjects(exchange: Exchange, type: ResourceType, namespace: string | undefined): void {
   const { url, context, request } = exchange;
   const { labels, fields } = selectorsOf(url, type);
-  const all = context.store
-    .list(type, namespace)
-    .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
-  const { page, next } = paginate(all, url);
-  if (wantsTable(request.headers.accept)) {
-    send(
-      exchange,
-      200,
-      tableOf(
-        type,
-        page,
-        context.now(),
-        url.searchParams.get("includeObject"),
-        context.store.currentResourceVersion(),
-        next,
-      ),
+  const token = continueToken(url.searchParams.get("continue"));
+  const revision = token?.revision ?? listRevision(context, url);
+  if (token !== undefined && revision < Number(context.store.oldestResourceVersion())) {
+    throw new KubeApiError(
+      410,
+      "Expired",
+      "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
     );
+  }
+  const snapshot =
+    revision === context.store.currentRevision()
+      ? context.store.list(type, namespace)
+      : context.store.listAt(type, namespace, revision);
+  const all = snapshot.filter(
+    (o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o),
+  );
+  const { page, next } = paginate(all, url, token?.after, revision);
+  if (wantsTable(request.headers.accept)) {
+    const includeObject = url.searchParams.get("includeObject");
+    send(exchange, 200, tableOf(type, page, context.now(), includeObject, String(revision), next));
     return;
   }
   const extra: Record<string, unknown> =
     next === undefined ? {} : { continue: next.token, remainingItemCount: next.remaining };
-  send(
-    exchange,
-    200,
-    listBody(
+  send(exchange, 200, {
+    ...listBody(
       context,
       type,
       page.map((o) => listItem(type, o)),
-      extra,
     ),
+    metadata: { resourceVersion: String(revision), ...extra },
+  });
+}
+
+// The revision a list reads: the latest for "" and "0" (ours: "0" reads the
+// latest too, which a cache may serve), the given one for Exact, and the
+// latest for NotOlderThan once it is not older. A revision not reached yet is
+// 504 Too large resource version, as kube-apiserver answers after its wait.
+function listRevision(context: ServerContext, url: URL): number {
+  const current = context.store.currentRevision();
+  const text = url.searchParams.get("resourceVersion") ?? "";
+  if (text === "" || text === "0") return current;
+  const requested = Number(text);
+  if (!Number.isInteger(requested) || requested < 0)
+    throw badRequest(`invalid resource version: ${text}`);
+  if (requested > current) {
+    throw new KubeApiError(
+      504,
+      "Timeout",
+      `Too large resource version: ${requested}, current: ${current}`,
+      {
+        causes: [
+          { reason: "ResourceVersionTooLarge", message: "Too large resource version", field: "" },
+        ],
+        retryAfterSeconds: 1,
+      },
+    );
+  }
+  return url.searchParams.get("resourceVersionMatch") === "Exact" ? requested : current;
+}
+
+/** A decoded continue token: the snapshot's revision and the last key served. */
+interface ContinueToken {
+  revision: number;
+  after: string;
+}
+
+function continueToken(text: string | null): ContinueToken | undefined {
+  if (text === null || text === "") return undefined;
+  try {
+    const decoded = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (typeof decoded.rv === "number" && typeof decoded.after === "string") {
+      return { revision: decoded.rv, after: decoded.after };
+    }
+  } catch {
+    // answered below
+  }
+  throw badRequest(
+    "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
   );
 }
 
@@ -442,31 +494,25 @@ interface Paged {
   next?: { token: string; remaining: number };
 }
 
-// `limit`/`continue` (ours: pages read the current state, not the first page's snapshot).
-function paginate(all: KubeObject[], url: URL): Paged {
+// `limit`/`continue` over one snapshot: later pages read the state at the
+// first page's revision (410 Expired once compacted, as etcd answers).
+function paginate(all: KubeObject[], url: URL, after: string | undefined, revision: number): Paged {
   const limit = Number(url.searchParams.get("limit") ?? "0");
-  const token = url.searchParams.get("continue");
   let start = 0;
-  if (token !== null && token !== "") {
-    let after: string;
-    try {
-      after = String(JSON.parse(Buffer.from(token, "base64url").toString("utf8")).after);
-    } catch {
-      throw badRequest(
-        "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
-      );
-    }
+  if (after !== undefined) {
     start = all.findIndex((o) => keyOf(o) > after);
     if (start < 0) start = all.length;
   }
-  if (!Number.isInteger(limit) || limit <= 0 || start + limit >= all.length)
+  if (!Number.isInteger(limit) || limit <= 0 || start + limit >= all.length) {
     return { page: all.slice(start) };
+  }
   const page = all.slice(start, start + limit);
   const last = page.at(-1);
+  const token = { rv: revision, after: last ? keyOf(last) : "" };
   return {
     page,
     next: {
-      token: Buffer.from(JSON.stringify({ after: last ? keyOf(last) : "" })).toString("base64url"),
+      token: Buffer.from(JSON.stringify(token)).toString("base64url"),
       remaining: all.length - start - limit,
     },
   };
@@ -701,6 +747,7 @@ function startWatch(
       fields,
       ...(resourceVersion === undefined ? {} : { resourceVersion }),
       bookmarks: url.searchParams.get("allowWatchBookmarks") === "true",
+      initialEvents: url.searchParams.get("sendInitialEvents") === "true",
       bookmarkIntervalMs: context.bookmarkIntervalMs,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(wantsTable(exchange.request.headers.accept)

@@ -18,6 +18,7 @@ import {
   groupVersion,
   qualifiedResource,
   type ResourceType,
+  storageKey,
   typeKey,
   typesOfCrd,
 } from "./resource-types.js";
@@ -135,6 +136,36 @@ export class ObjectStore {
     return this.history.filter((e) => e.resource === resource && e.revision > revision);
   }
 
+  /**
+   * The objects of a type as they were at `revision` (history undone from the
+   * current state); 410 Expired when history no longer reaches back.
+   */
+  listAt(type: ResourceType, namespace: string | undefined, revision: number): KubeObject[] {
+    const key = storageKey(type);
+    const undo = this.eventsSince(key, revision).reverse();
+    const objects = new Map(
+      [...this.bucket(type).values()].map((o) => [
+        this.key(type, o.metadata.namespace, o.metadata.name ?? ""),
+        o,
+      ]),
+    );
+    for (const event of undo) {
+      const at = this.key(type, event.object.metadata.namespace, event.object.metadata.name ?? "");
+      if (event.type === "ADDED" || event.previous === undefined) objects.delete(at);
+      else objects.set(at, event.previous);
+    }
+    const prefix = type.namespaced && namespace !== undefined ? `${namespace}/` : "";
+    return [...objects.entries()]
+      .filter(([at]) => at.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, object]) => this.view(type, object));
+  }
+
+  /** The current revision as a number. */
+  currentRevision(): number {
+    return this.revision;
+  }
+
   /** Forgets all history: a watch from any earlier resourceVersion gets 410. */
   compact(): void {
     this.history = [];
@@ -145,7 +176,13 @@ export class ObjectStore {
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const stored = this.bucket(type).get(this.key(type, namespace, name));
     if (stored === undefined) throw notFound(this.ref(type, name));
-    return structuredClone(stored);
+    return this.view(type, stored);
+  }
+
+  // A copy of a stored object as the type shows it.
+  private view(type: ResourceType, stored: KubeObject): KubeObject {
+    const copy = structuredClone(stored);
+    return type.storage === undefined ? copy : type.storage.fromStorage(copy);
   }
 
   /** Copies of the objects of a type (in one namespace, or all), in key order. */
@@ -155,7 +192,7 @@ export class ObjectStore {
     return [...bucket.entries()]
       .filter(([key]) => key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => structuredClone(object));
+      .map(([, object]) => this.view(type, object));
   }
 
   /** POST: creates an object; the name may come from generateName. */
@@ -187,7 +224,7 @@ export class ObjectStore {
     if (this.bucket(type).has(key)) throw alreadyExists(this.ref(type, name));
 
     const stamped: KubeObject = {
-      ...object,
+      ...(type.normalize?.(object) ?? object),
       apiVersion: groupVersion(type),
       kind: type.kind,
       metadata: this.freshMetadata(type, metadata, ns),
@@ -378,7 +415,7 @@ export class ObjectStore {
       if (current.status === undefined) delete next.status;
       else next.status = structuredClone(current.status);
     }
-    return next;
+    return type.normalize?.(next) ?? next;
   }
 
   private checkIdentity(type: ResourceType, current: KubeObject, candidate: KubeObject): void {
@@ -595,7 +632,8 @@ export class ObjectStore {
     previous: KubeObject | undefined,
   ): KubeObject {
     this.revision += 1;
-    const stored = structuredClone(object);
+    const toStorage = type.storage?.toStorage ?? ((o: KubeObject) => o);
+    const stored = toStorage(structuredClone(object));
     stored.metadata.resourceVersion = String(this.revision);
     const key = this.key(type, stored.metadata.namespace, stored.metadata.name ?? "");
     if (kind === "DELETED") this.bucket(type).delete(key);
@@ -605,14 +643,14 @@ export class ObjectStore {
     }
     const event: StoreEvent = {
       type: kind,
-      resource: typeKey(type),
+      resource: storageKey(type),
       object: stored,
-      ...(previous === undefined ? {} : { previous }),
+      ...(previous === undefined ? {} : { previous: toStorage(previous) }),
       revision: this.revision,
     };
     this.remember(event);
     for (const listener of this.listeners) listener(event);
-    return structuredClone(stored);
+    return this.view(type, stored);
   }
 
   private remember(event: StoreEvent): void {
@@ -645,7 +683,7 @@ export class ObjectStore {
   }
 
   private bucket(type: ResourceType): Map<string, KubeObject> {
-    const key = typeKey(type);
+    const key = storageKey(type);
     let bucket = this.objects.get(key);
     if (bucket === undefined) {
       bucket = new Map();

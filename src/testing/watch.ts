@@ -4,7 +4,7 @@
 
 import type { ServerResponse } from "node:http";
 import type { KubeObject } from "./objects.js";
-import { groupVersion, type ResourceType, typeKey } from "./resource-types.js";
+import { groupVersion, type ResourceType, storageKey } from "./resource-types.js";
 import {
   type FieldRequirement,
   type LabelSelector,
@@ -23,6 +23,8 @@ export interface WatchSpec {
   /** Resume after this revision; undefined (or "0") starts with ADDED for every current object. */
   resourceVersion?: number;
   bookmarks: boolean;
+  /** `sendInitialEvents=true`: the current state as ADDED, then a BOOKMARK marking its end. */
+  initialEvents?: boolean;
   bookmarkIntervalMs: number;
   /** Close the stream after this long (timeoutSeconds), with a last bookmark when allowed. */
   timeoutMs?: number;
@@ -63,6 +65,9 @@ export class WatchStream {
     });
     this.response.flushHeaders();
     for (const event of replay) this.write(event);
+    if (this.spec.initialEvents && this.spec.bookmarks) {
+      this.bookmark({ "k8s.io/initial-events-end": "true" });
+    }
     this.unsubscribe = this.store.subscribe((event) => this.deliver(event));
     this.response.on("close", () => this.finish());
     if (this.spec.bookmarks && this.spec.bookmarkIntervalMs > 0) {
@@ -81,14 +86,14 @@ export class WatchStream {
 
   private replay(): WireEvent[] {
     const rv = this.spec.resourceVersion;
-    if (rv === undefined || rv === 0) {
+    if (rv === undefined || rv === 0 || this.spec.initialEvents) {
       return this.store
         .list(this.spec.type, this.spec.namespace)
         .filter((object) => this.matches(object))
         .map((object) => ({ type: "ADDED", object: this.wireObject(object) }));
     }
     return this.store
-      .eventsSince(typeKey(this.spec.type), rv)
+      .eventsSince(storageKey(this.spec.type), rv)
       .flatMap((event) => this.filter(event) ?? []);
   }
 
@@ -100,8 +105,9 @@ export class WatchStream {
 
   // Selector transitions as the watch cache reports them: an object that
   // starts matching is ADDED, one that stops matching is DELETED.
-  private filter(event: StoreEvent): WireEvent | undefined {
-    if (event.resource !== typeKey(this.spec.type)) return undefined;
+  private filter(stored: StoreEvent): WireEvent | undefined {
+    if (stored.resource !== storageKey(this.spec.type)) return undefined;
+    const event = this.viewOf(stored);
     const now = this.matches(event.object);
     if (event.type !== "MODIFIED") {
       return now ? { type: event.type, object: this.wireObject(event.object) } : undefined;
@@ -112,6 +118,19 @@ export class WatchStream {
     const gone = structuredClone(event.previous);
     gone.metadata.resourceVersion = event.object.metadata.resourceVersion;
     return { type: "DELETED", object: this.wireObject(gone) };
+  }
+
+  // The event as this watch's type shows it (core/v1 Events convert).
+  private viewOf(event: StoreEvent): StoreEvent {
+    const view = this.spec.type.storage;
+    if (view === undefined) return event;
+    return {
+      ...event,
+      object: view.fromStorage(structuredClone(event.object)),
+      ...(event.previous === undefined
+        ? {}
+        : { previous: view.fromStorage(structuredClone(event.previous)) }),
+    };
   }
 
   private wireObject(object: KubeObject): KubeObject | Record<string, unknown> {
@@ -132,13 +151,16 @@ export class WatchStream {
   }
 
   /** Sends a BOOKMARK carrying the current resourceVersion. */
-  bookmark(): void {
+  bookmark(annotations?: Record<string, string>): void {
     this.write({
       type: "BOOKMARK",
       object: {
         kind: this.spec.type.kind,
         apiVersion: groupVersion(this.spec.type),
-        metadata: { resourceVersion: this.store.currentResourceVersion() },
+        metadata: {
+          resourceVersion: this.store.currentResourceVersion(),
+          ...(annotations === undefined ? {} : { annotations }),
+        },
       },
     });
   }

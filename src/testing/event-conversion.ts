@@ -1,0 +1,44 @@
+// core/v1 Events are a view of the events.k8s.io/v1 Events, as in
+// kube-apiserver where both versions share one storage: an Event an operator
+// records through events.k8s.io shows in `kubectl get events` and
+// `kubectl describe`, and the other way round.
+
+import type { KubeObject } from "./objects.js";
+
+// events.k8s.io/v1 field ↔ core/v1 field (k8s.io/kubernetes pkg/apis/events/v1 conversion).
+const RENAMES: readonly (readonly [string, string])[] = [
+  ["regarding", "involvedObject"],
+  ["note", "message"],
+  ["deprecatedSource", "source"],
+  ["deprecatedFirstTimestamp", "firstTimestamp"],
+  ["deprecatedLastTimestamp", "lastTimestamp"],
+  ["deprecatedCount", "count"],
+  ["reportingController", "reportingComponent"],
+];
+
+function rename(
+  object: KubeObject,
+  pairs: readonly (readonly [string, string])[],
+  apiVersion: string,
+): KubeObject {
+  const result: KubeObject = { ...object, apiVersion, kind: "Event" };
+  for (const [from, to] of pairs) {
+    delete result[from];
+    if (object[from] !== undefined) result[to] = object[from];
+  }
+  return result;
+}
+
+/** A stored events.k8s.io/v1 Event as core/v1 shows it. */
+export function toCoreEvent(event: KubeObject): KubeObject {
+  return rename(event, RENAMES, "v1");
+}
+
+/** A core/v1 Event as events.k8s.io/v1 stores it. */
+export function fromCoreEvent(event: KubeObject): KubeObject {
+  return rename(
+    event,
+    RENAMES.map(([a, b]) => [b, a] as const),
+    "events.k8s.io/v1",
+  );
+}
