@@ -113,7 +113,7 @@ export function redact(text: string, secret: string | undefined): string {
   let result = text;
   const encoded = encodeURIComponent(secret);
   // Percent-encoding may use either case of hex digit (RFC 3986 §2.1).
-  const encodedLower = encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  const encodedLower = encoded.replace(/%[0-9A-F]{2}/g, (octet) => octet.toLowerCase());
   for (const form of new Set([secret, jsonEscaped(secret), encoded, encodedLower])) {
     result = redactWhole(result, form);
   }
