@@ -117,8 +117,8 @@ export function createOperatorMetrics(options: OperatorMetricsOptions): Operator
   });
   const vvpLatency = new Histogram({
     name: "vvp_client_request_duration_seconds",
-    help: "Time until the response headers of a request to Ververica Platform",
-    labelNames: ["method", "path"],
+    help: "Time until the response headers of a request to Ververica Platform, by method, templated path and status code",
+    labelNames: ["method", "path", "code"],
     buckets: REQUEST_BUCKETS,
     registers,
   });
@@ -153,16 +153,18 @@ export function createOperatorMetrics(options: OperatorMetricsOptions): Operator
       const instrumented = async (input: Parameters<FetchFunction>[0], init?: RequestInit) => {
         const { method, path } = describeRequest(input, init);
         const started = performance.now();
+        const done = (code: string) => {
+          vvpRequests.inc({ method, path, code });
+          vvpLatency.observe({ method, path, code }, (performance.now() - started) / 1000);
+        };
         try {
           const response = await inner(input, init);
-          vvpRequests.inc({ method, path, code: String(response.status) });
+          done(String(response.status));
           return response;
         } catch (error) {
           // client-go's label for a request that got no answer.
-          vvpRequests.inc({ method, path, code: "<error>" });
+          done("<error>");
           throw error;
-        } finally {
-          vvpLatency.observe({ method, path }, (performance.now() - started) / 1000);
         }
       };
       return instrumented as FetchFunction;

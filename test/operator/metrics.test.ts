@@ -131,7 +131,11 @@ describe("operator metrics", () => {
       }),
     ).toBe(1);
     expect(
-      sampleValue(samples, "vvp_client_request_duration_seconds_count", { method: "GET", path }),
+      sampleValue(samples, "vvp_client_request_duration_seconds_count", {
+        method: "GET",
+        path,
+        code: "200",
+      }),
     ).toBe(1);
     for (const secret of [token, "team-a", "5a1c9f0e", "other"]) expect(text).not.toContain(secret);
   });
