@@ -3,6 +3,22 @@
 // simulator has its own entry point: `vvp-deployment-sdk/simulator`.
 
 export {
+  /** A VVP artifact as a CR author writes it: JAR, SQLSCRIPT or PYTHON. */
+  type ArtifactManifest,
+  /** The VVP deployment body as a CR author writes it (PATCH mode). */
+  type DeploymentManifest,
+  /** Checks a CR literal against the strict author type; keeps its syncing mode. */
+  defineVvpDeployment,
+  /** `spec.initFields` as a CR author writes it. */
+  type InitFieldsManifest,
+  /** The VVP deployment body in PUT mode, with PUT's additional required fields. */
+  type PutDeploymentManifest,
+  /** The CR as YAML for `kubectl apply -f -`. */
+  toYaml,
+  /** The strict author-facing type of the CR: known fields only, PUT mode's requirements. */
+  type VvpDeploymentManifest,
+} from "./authoring/index.js";
+export {
   /** Merges condition states into conditions: fixed order, transition time kept while status holds. */
   computeConditions,
 } from "./conditions/index.js";
@@ -91,6 +107,16 @@ export {
   type FieldErrorReason,
   /** `VvpDeployment`. */
   KIND,
+  /** Most items in one list of a CR (10,000; ours). */
+  MAX_LIST_ITEMS,
+  /** Deepest nesting of a CR (100 levels; ours). */
+  MAX_NESTING_DEPTH,
+  /** Largest CR object, in bytes of JSON (1.5 MiB, etcd's limit). */
+  MAX_OBJECT_BYTES,
+  /** Longest CR text read (3 MiB, the API server's request limit). */
+  MAX_TEXT_LENGTH,
+  /** Most YAML aliases in one CR document (100; ours). */
+  MAX_YAML_ALIASES,
   /** The owner label: must equal the operator's instanceId. */
   OWNER_LABEL,
   /** Result of a parse: the typed value or every field error. */
