@@ -143,8 +143,8 @@ export function immutabilityRules(): PlacedRule[] {
 }
 
 /**
- * The operator's reserved annotations (domain.md §3, ours) are refused even
- * without the webhook: the restart-nonce template annotation and the cr-uid
+ * The annotations the operator writes into the VVP deployment (ours) are
+ * refused even without the webhook: the restart-nonce template annotation and the cr-uid
  * annotation, in spec.deployment and in spec.initFields. (The webhook also
  * refuses an owner label naming another instance; the CRD does not know the
  * instanceId.)

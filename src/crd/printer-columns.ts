@@ -1,4 +1,6 @@
-// The `kubectl get` columns of the seed (domain.md §5). They are data so the
+// The `kubectl get` columns of the seed: NAME, ACTUAL, INSTANCE-ID, DESIRED, SYNC,
+// VVP-NAMESPACE, HEALTHY and AGE, and with -o wide CONSISTENT, SPECALIGNED,
+// PARALLELISMALIGNED and DELETIONBLOCKED. They are data so the
 // reconcile core, a CLI or a test can compute the very values kubectl shows,
 // from the same definition the CRD carries.
 

@@ -11,7 +11,7 @@ export const PLURAL = "vvpdeployments";
 export const OWNER_LABEL = "ververica.platform/owner";
 /** CR annotation naming the Secret that holds the VVP API token. */
 export const API_KEY_SECRET_ANNOTATION = "apikeySecretName";
-/** Finalizer added before the VVP deployment is created (ours, domain.md §3). */
+/** Finalizer added before the VVP deployment is created, so deleting the CR waits until the operator has handled its deployment (ours). */
 export const FINALIZER = "ververica.platform/finalizer";
 /** Annotation on the VVP deployment carrying the CR uid, so a lost create can be adopted (ours). */
 export const CR_UID_ANNOTATION = "ververica.platform/cr-uid";

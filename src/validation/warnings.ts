@@ -43,7 +43,7 @@ export function authorWarnings(object: unknown, creating = true): string[] {
 
 /**
  * Paths where initFields sets a value that spec.deployment also sets. Creation
- * deep-merges initFields under spec.deployment (domain.md §3), so a leaf of
+ * deep-merges initFields under spec.deployment (spec.deployment wins), so a leaf of
  * initFields meeting any value of spec.deployment is overridden.
  */
 function overlappingLeaves(
