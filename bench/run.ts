@@ -1,8 +1,16 @@
 import { benchCreate } from "./create.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
 import { benchReconcileOnce } from "./reconcile-once.js";
+import { benchValidateManyErrors, benchValidateOneError, benchValidateValid } from "./validate.js";
 
-const benches: (() => Promise<BenchResult>)[] = [benchReconcile, benchReconcileOnce, benchCreate];
+const benches: (() => Promise<BenchResult>)[] = [
+  benchReconcile,
+  benchReconcileOnce,
+  benchCreate,
+  benchValidateValid,
+  benchValidateOneError,
+  benchValidateManyErrors,
+];
 
 const rows: BenchResult[] = [];
 for (const bench of benches) rows.push(await bench());
