@@ -9,7 +9,7 @@ import {
   type ParsedNode,
   parseAllDocuments,
 } from "yaml";
-import { formatFieldPath, ROOT_FIELD } from "../models/index.js";
+import { formatFieldPath } from "../models/index.js";
 
 /** A 1-based line and column in a source text. */
 export interface Position {
@@ -204,6 +204,3 @@ export class FieldLocator {
     }
   }
 }
-
-/** The path reported for a problem with the whole document. */
-export { ROOT_FIELD };

@@ -2,16 +2,21 @@
 // The `vvpctl` executable (also `kubectl-vvp`, a kubectl plugin). It runs
 // only when executed, so importing this module (tests, the bundle) does not.
 import { realpathSync } from "node:fs";
+import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { processIo } from "./io.js";
 import { run } from "./program.js";
 
 export { type CliIo, processIo } from "./io.js";
-export { run } from "./program.js";
+export { type RunOptions, run } from "./program.js";
 
 /** Runs the process' command line and sets `process.exitCode` once stdout is flushed. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const code = await run(argv, processIo());
+  // kubectl runs the plugin as kubectl-vvp: its help and errors then say `kubectl vvp`.
+  const invokedAs = basename(process.argv[1] ?? "");
+  const code = await run(argv, processIo(), {
+    name: invokedAs === "kubectl-vvp" ? "kubectl vvp" : "vvpctl",
+  });
   // Setting exitCode (not calling exit) lets buffered stdout reach a pipe first.
   process.exitCode = code;
 }

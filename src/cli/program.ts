@@ -9,7 +9,7 @@ import { krmCommand } from "./commands/krm.js";
 import { planCommand } from "./commands/plan.js";
 import { validateCommand } from "./commands/validate.js";
 import type { CommandContext } from "./context.js";
-import { CliUsageError, EXIT, oneLine } from "./errors.js";
+import { EXIT, oneLine } from "./errors.js";
 import type { CliIo } from "./io.js";
 
 /** The package version, from package.json beside `src/` or `dist/`; "unknown" when not found. */
@@ -58,12 +58,22 @@ export function buildProgram(context: CommandContext, name = "vvpctl"): Command 
   return program;
 }
 
+/** Options of `run`. */
+export interface RunOptions {
+  /** The name help and errors use: `vvpctl`, or `kubectl vvp` when run as the kubectl plugin. */
+  name?: string;
+}
+
 /**
  * Runs one command line (without the node and script arguments) and returns
  * the exit code: 0 all good, 1 findings, 2 usage or input error. Never throws
  * and never exits the process; every error is one line on stderr.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  options: RunOptions = {},
+): Promise<number> {
   let code = 0;
   const context: CommandContext = {
     io,
@@ -71,20 +81,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       code = Math.max(code, next);
     },
   };
-  // kubectl runs a plugin as kubectl-vvp; its help should say `kubectl vvp`.
-  const program = buildProgram(context);
+  const program = buildProgram(context, options.name);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end with a zero exit code; commander already printed its message.
-      return error.exitCode === 0 ? code : EXIT.usage;
-    }
-    if (error instanceof CliUsageError) {
-      io.stderr(`error: ${oneLine(error)}\n`);
-      return EXIT.usage;
-    }
+    // --help and --version end with a zero exit code; commander already printed its message.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? code : EXIT.usage;
+    // A CliUsageError says what is wrong with the input; anything else is reported the same way.
     io.stderr(`error: ${oneLine(error)}\n`);
     return EXIT.usage;
   }

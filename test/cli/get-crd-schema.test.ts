@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { run } from "../../src/cli/main.js";
 import { renderCrdYaml, renderJsonSchema } from "../../src/crd/index.js";
 import { example, lines, runCli, tempDir } from "./support.js";
 
@@ -132,5 +133,20 @@ describe("the program", () => {
     expect(typo.stderr).toContain("Did you mean validate?");
     const nothing = await runCli([]);
     expect(nothing.code).toBe(2);
+  });
+
+  it("calls itself kubectl vvp when run as the kubectl plugin", async () => {
+    let out = "";
+    const io = {
+      stdout: (text: string) => {
+        out += text;
+      },
+      stderr: () => {},
+      readStdin: async () => Buffer.alloc(0),
+      cwd: process.cwd(),
+      now: () => new Date(),
+    };
+    expect(await run(["validate", "--help"], io, { name: "kubectl vvp" })).toBe(0);
+    expect(out).toContain("Usage: kubectl vvp validate [options] <paths...>");
   });
 });
