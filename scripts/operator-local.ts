@@ -248,26 +248,21 @@ try {
 
   say("the webhook (served by every replica) refuses a CR of another instance");
   const standby = replicas.find((replica) => !replica.leading) ?? replicas[0];
+  const foreign = parse(readFileSync(join(ROOT, "examples/patch-minimal.yaml"), "utf8")) as {
+    metadata: { labels: Record<string, string> };
+  };
+  foreign.metadata.labels["ververica.platform/owner"] = "someone-else";
   const answer = await postReview(standby?.webhookPort ?? 0, {
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    request: {
-      uid: "local-1",
-      operation: "CREATE",
-      namespace: NAMESPACE,
-      object: {
-        apiVersion: "ververica.platform/v1",
-        kind: "VvpDeployment",
-        metadata: {
-          name: "x",
-          namespace: NAMESPACE,
-          labels: { "ververica.platform/owner": "someone-else" },
-        },
-        spec: { syncingMode: "PATCH" },
-      },
-    },
+    request: { uid: "local-1", operation: "CREATE", namespace: NAMESPACE, object: foreign },
   });
-  process.stdout.write(`${answer}\n`);
+  const verdict = JSON.parse(answer) as {
+    response: { allowed: boolean; status?: { message: string } };
+  };
+  process.stdout.write(
+    `allowed: ${verdict.response.allowed}; ${verdict.response.status?.message ?? ""}\n`,
+  );
 
   for (const replica of replicas) {
     say(`metrics of ${replica.name} (http://127.0.0.1:${replica.healthPort}/metrics)`);
