@@ -20,16 +20,99 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /**
- * Strategic merge patch, approximated (ours): a merge patch that drops the
- * `$`-directives kubectl adds (`$setElementOrder/…`, `$retainKeys`, `$patch`).
- * Enough for kubectl apply/edit on Secrets, ConfigMaps, Leases and Namespaces,
- * whose fields have no merge keys.
+ * Strategic merge patch without the Go types' schema (ours): a merge patch
+ * that reads what kubectl's patches carry about lists. A list with a
+ * `$setElementOrder/<field>` sibling merges by the key its entries name
+ * (e.g. `{name: …}` for containers), honouring `$patch: delete`; a list of
+ * primitives with one merges as a set, minus `$deleteFromPrimitiveList/<field>`;
+ * other lists replace. `$patch: replace|delete` and `$retainKeys` apply to maps.
  */
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
-  return mergePatch(target, withoutDirectives(patch));
+  if (!isObject(patch)) return structuredClone(patch);
+  if (patch.$patch === "replace") return withoutDirectives(patch);
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith("$")) continue;
+    if (value === null || (isObject(value) && value.$patch === "delete")) delete result[key];
+    else if (Array.isArray(value)) result[key] = mergeList(result[key], value, patch, key);
+    else if (isObject(value)) result[key] = strategicMergePatch(result[key], value);
+    else result[key] = value;
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    const field = key.startsWith("$deleteFromPrimitiveList/") ? key.slice(25) : undefined;
+    if (field === undefined || patch[field] !== undefined || !Array.isArray(result[field]))
+      continue;
+    result[field] = (result[field] as unknown[]).filter((item) => !includesJson(value, item));
+  }
+  const retain = patch.$retainKeys;
+  if (Array.isArray(retain)) {
+    for (const key of Object.keys(result)) if (!retain.includes(key)) delete result[key];
+  }
+  return result;
+}
+
+function includesJson(list: unknown, item: unknown): boolean {
+  return Array.isArray(list) && list.some((entry) => deepEqual(entry, item));
+}
+
+// One list field of a strategic merge patch, merged as its directives say.
+function mergeList(
+  current: unknown,
+  items: unknown[],
+  patch: Record<string, unknown>,
+  field: string,
+): unknown[] {
+  const order = patch[`$setElementOrder/${field}`];
+  const existing = Array.isArray(current) ? current : [];
+  if (!Array.isArray(order)) return items.map(withoutDirectives);
+  const first = order[0];
+  if (isObject(first)) {
+    const mergeKey = Object.keys(first)[0];
+    if (mergeKey !== undefined) return mergeByKey(existing, items, order, mergeKey);
+  }
+  const removed = patch[`$deleteFromPrimitiveList/${field}`];
+  const union = [...existing, ...items.filter((item) => !includesJson(existing, item))].filter(
+    (item) => !includesJson(removed, item),
+  );
+  return orderBy(union, order, (item) => item);
+}
+
+function mergeByKey(
+  existing: unknown[],
+  items: unknown[],
+  order: unknown[],
+  mergeKey: string,
+): unknown[] {
+  const keyOf = (item: unknown) => (isObject(item) ? item[mergeKey] : undefined);
+  let merged = [...existing];
+  for (const item of items) {
+    const at = merged.findIndex((entry) => deepEqual(keyOf(entry), keyOf(item)));
+    if (isObject(item) && item.$patch === "delete") {
+      if (at >= 0) merged = merged.filter((_, index) => index !== at);
+    } else if (at >= 0) {
+      merged[at] = strategicMergePatch(merged[at], item);
+    } else {
+      merged.push(withoutDirectives(item));
+    }
+  }
+  return orderBy(merged, order, keyOf, (entry) => keyOf(entry));
+}
+
+// Items named in `order` come first, in its order; the others keep theirs.
+function orderBy(
+  items: unknown[],
+  order: unknown[],
+  keyOfItem: (item: unknown) => unknown,
+  keyOfOrder: (entry: unknown) => unknown = (entry) => entry,
+): unknown[] {
+  const keys = order.map(keyOfOrder);
+  const named = keys.flatMap((key) => items.filter((item) => deepEqual(keyOfItem(item), key)));
+  const rest = items.filter((item) => !keys.some((key) => deepEqual(keyOfItem(item), key)));
+  return [...named, ...rest];
 }
 
 function withoutDirectives(patch: unknown): unknown {
+  if (Array.isArray(patch)) return patch.map(withoutDirectives);
   if (!isObject(patch)) return patch;
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {

@@ -135,13 +135,8 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
       ),
     ).toContain("condition met");
     expect(await kubectl("edit", "vvpdeployment", "my-deployment", ...N)).toContain("edited");
-    expect(
-      (
-        kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.spec as {
-          syncingMode: string;
-        }
-      ).syncingMode,
-    ).toBe("PUT");
+    const edited = kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment");
+    expect(edited?.spec).toMatchObject({ syncingMode: "PUT" });
   });
 
   it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {
@@ -194,6 +189,34 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
       "my-deploy-namespace",
     ]);
     expect(await kubectl("get", "crd")).toContain("vvpdeployments.ververica.platform");
+  });
+
+  it("applies install kinds; a second apply of a Deployment merges containers by name (strategic merge)", async () => {
+    const file = (image: string, sidecar: boolean) => {
+      const containers = [
+        `      - name: app\n        image: ${image}\n        env: [{name: X, value: "1"}]`,
+        ...(sidecar ? ["      - name: side\n        image: s:1"] : []),
+      ].join("\n");
+      const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op, namespace: default}\nspec:\n  selector: {matchLabels: {app: op}}\n  template:\n    metadata: {labels: {app: op}}\n    spec:\n      containers:\n${containers}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: op}\nrules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]\n`;
+      const path = join(dir, `install-${image}.yaml`);
+      writeFileSync(path, text);
+      return path;
+    };
+    expect(await kubectl("apply", "-f", file("a:1", true))).toContain("deployment.apps/op created");
+    expect(await kubectl("apply", "-f", file("a:2", false))).toContain(
+      "deployment.apps/op configured",
+    );
+    const patch = kube.requests({ method: "PATCH", resource: "deployments" }).at(-1);
+    expect(patch?.contentType).toBe("application/strategic-merge-patch+json");
+    const deployment = kube.get("Deployment", "default", "op") as unknown as {
+      metadata: { generation: number };
+      spec: { template: { spec: { containers: unknown[] } } };
+    };
+    expect(deployment.spec.template.spec.containers).toEqual([
+      { name: "app", image: "a:2", env: [{ name: "X", value: "1" }] },
+    ]);
+    expect(deployment.metadata.generation).toBe(2);
+    expect(kube.get("ClusterRole", undefined, "op")).toBeDefined();
   });
 
   it("falls back from aggregated discovery to the legacy documents the fake serves", async () => {

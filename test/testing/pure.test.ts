@@ -94,15 +94,81 @@ describe("JSON merge patch (RFC 7396)", () => {
       propertyParameters,
     );
   });
+});
 
-  it("strategic merge (approximated) drops kubectl's $-directives", () => {
+describe("strategic merge patch (schema-free)", () => {
+  const deployment = {
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: "app", image: "a:1", env: [{ name: "X", value: "1" }] },
+            { name: "side", image: "s:1" },
+          ],
+        },
+      },
+    },
+    metadata: { finalizers: ["a", "b"] },
+  };
+
+  it("merges lists by the key their $setElementOrder names, and deletes with $patch: delete", () => {
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "app" }, { name: "new" }],
+            containers: [
+              { name: "app", image: "a:2" },
+              { name: "new", image: "n:1" },
+              { name: "side", $patch: "delete" },
+            ],
+          },
+        },
+      },
+    };
+    expect(strategicMergePatch(deployment, patch)).toEqual({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: "app", image: "a:2", env: [{ name: "X", value: "1" }] },
+              { name: "new", image: "n:1" },
+            ],
+          },
+        },
+      },
+      metadata: { finalizers: ["a", "b"] },
+    });
+  });
+
+  it("merges primitive lists as sets with $deleteFromPrimitiveList", () => {
+    const patch = {
+      metadata: {
+        "$setElementOrder/finalizers": ["b", "c"],
+        finalizers: ["c"],
+        "$deleteFromPrimitiveList/finalizers": ["a"],
+      },
+    };
+    expect(strategicMergePatch(deployment, patch)).toMatchObject({
+      metadata: { finalizers: ["b", "c"] },
+    });
+    const onlyDelete = { metadata: { "$deleteFromPrimitiveList/finalizers": ["b"] } };
+    expect(strategicMergePatch(deployment, onlyDelete)).toMatchObject({
+      metadata: { finalizers: ["a"] },
+    });
+  });
+
+  it("replaces lists without directives, and honours $patch: replace and $retainKeys on maps", () => {
+    expect(strategicMergePatch({ a: [1, 2] }, { a: [3] })).toEqual({ a: [3] });
+    expect(strategicMergePatch({ m: { x: 1, y: 2 } }, { m: { $patch: "replace", z: 3 } })).toEqual({
+      m: { z: 3 },
+    });
     expect(
-      strategicMergePatch(
-        { data: { a: "1" } },
-        { $retainKeys: ["x"], data: { b: "2", $patch: "merge" } },
-      ),
-    ).toEqual({
-      data: { a: "1", b: "2" },
+      strategicMergePatch({ m: { x: 1, y: 2 } }, { m: { $retainKeys: ["y", "z"], z: 3 } }),
+    ).toEqual({ m: { y: 2, z: 3 } });
+    expect(strategicMergePatch({ m: { x: 1 } }, { m: { $patch: "delete" } })).toEqual({});
+    expect(strategicMergePatch({ data: { a: "1" } }, { data: { b: "2", a: null } })).toEqual({
+      data: { b: "2" },
     });
   });
 });
