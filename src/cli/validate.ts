@@ -143,7 +143,12 @@ export function findingsOf(object: ManifestObject, options: CheckOptions): Findi
     if (typeof warning === "string" && placedMessages.has(warning)) continue;
     findings.push(placed(object, "warning", warningAsError(warning, object)));
   }
-  return findings;
+  // In source order, as compilers print them; a stable sort keeps the rules' order on one node.
+  return findings.sort(
+    (a, b) =>
+      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
+      (a.position?.column ?? 0) - (b.position?.column ?? 0),
+  );
 }
 
 /** The previous version of an object: same namespace and name (ours; a rename is a create). */

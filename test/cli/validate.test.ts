@@ -86,6 +86,42 @@ describe("vvpctl validate", () => {
       expect(line).toMatch(/^cr\.yaml:\d+:\d+: error: \S.*: .* \(\w+\)$/);
   });
 
+  it("prints findings in source order", async () => {
+    const dir = tempDir({ "cr.yaml": TEN_MISTAKES });
+    const result = await runCli(["validate", "--instance-id", "my-operator", "cr.yaml"], {
+      cwd: dir,
+    });
+    const positions = lines(result.stdout)
+      .filter((line) => line.startsWith("cr.yaml:"))
+      .map((line) => line.split(":").slice(1, 3).map(Number) as [number, number]);
+    const sorted = [...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(positions).toEqual(sorted);
+  });
+
+  it("places findings in JSON files and in files with CRLF line ends", async () => {
+    const dir = tempDir({
+      "cr.json":
+        '{\n  "apiVersion": "ververica.platform/v1",\n  "kind": "VvpDeployment",\n  "metadata": {"name": "x"},\n  "spec": {"syncingMode": "NOPE"}\n}\n',
+      "crlf.yaml":
+        "apiVersion: ververica.platform/v1\r\nkind: VvpDeployment\r\nmetadata:\r\n  name: x\r\nspec:\r\n  syncingMode: NOPE\r\n",
+    });
+    const result = await runCli(["validate", "--instance-id", "a", "cr.json", "crlf.yaml"], {
+      cwd: dir,
+    });
+    expect(result.stdout).toContain(
+      'cr.json:5:27: error: spec.syncingMode: Unsupported value "NOPE"',
+    );
+    expect(result.stdout).toContain(
+      "cr.json:4:3: error: metadata.labels[ververica.platform/owner]: Required value",
+    );
+    expect(result.stdout).toContain(
+      'crlf.yaml:6:16: error: spec.syncingMode: Unsupported value "NOPE"',
+    );
+    expect(result.stdout).toContain(
+      "crlf.yaml:3:1: error: metadata.labels[ververica.platform/owner]: Required value",
+    );
+  });
+
   it("without --instance-id does not compare the owner label but says so, and still requires it", async () => {
     const dir = tempDir({
       "ok.yaml": example("patch-minimal"),
