@@ -270,7 +270,9 @@ export function renderPlanText(preview: PlanPreview): string {
     lines.push(`  savepointNonce: ${nonceText(preview.nonces.savepoint)}`);
     lines.push(`  restartNonce: ${nonceText(preview.nonces.restart)}`);
   }
-  lines.push("Conditions:");
+  lines.push(
+    preview.actions.length === 0 ? "Conditions:" : "Conditions (once the actions succeed):",
+  );
   for (const condition of preview.conditions) {
     lines.push(
       `  ${condition.type}=${condition.status} ${condition.reason}${condition.message ? `: ${condition.message}` : ""}`,
