@@ -223,4 +223,8 @@ export {
   type VvpClient,
   /** Options of createVvpClient: base URL, token, timeout, retries, fetch. */
   type VvpClientOptions,
+  /** A VVP Deployment as the client sends and returns it (e.g. from `listOwnedDeployments`). */
+  type Deployment as VvpApiDeployment,
+  /** One HTTP attempt as the client reports it to `log`: method, path, status, outcome. */
+  type VvpCallLogEntry,
 } from "./vvp-client/index.js";
