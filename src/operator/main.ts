@@ -73,6 +73,11 @@ async function main(): Promise<number> {
       process.exit(1);
     }
     logger.info({ signal }, "signal received");
+    // A bound on the whole shutdown, should anything hang past the drain (ours: drain + 10 s).
+    setTimeout(() => {
+      logger.error({ signal }, "shutdown did not finish in time: exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 10_000).unref();
     void operator.shutdown({ reason: "signal", code: 0 });
   };
   process.on("SIGTERM", onSignal);

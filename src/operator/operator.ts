@@ -105,7 +105,7 @@ export async function startOperator(
       shuttingDown = true;
       logger.info({ reason: exit.reason }, "shutting down");
       if (controllerStarted) {
-        await stopController(controller, config.shutdownTimeoutMs, logger);
+        await stopController(controller, drainBudgetMs(config, exit), logger);
       }
       // Only now, with nothing in flight, may another replica take over.
       await elector?.stop();
@@ -206,6 +206,18 @@ export async function startOperator(
     shutdown,
     ended,
   };
+}
+
+/**
+ * How long in-flight reconciles may finish. After a lost election another
+ * replica may take over once the lease runs out (lease duration minus renew
+ * deadline after our last renewal), so only half of that margin (ours);
+ * the process then exits, which ends whatever is still running.
+ */
+export function drainBudgetMs(config: OperatorConfig, exit: OperatorExit): number {
+  if (exit.reason !== "leader-election-lost") return config.shutdownTimeoutMs;
+  const { leaseDurationMs, renewDeadlineMs } = config.leaderElection;
+  return Math.min(config.shutdownTimeoutMs, Math.max(0, (leaseDurationMs - renewDeadlineMs) / 2));
 }
 
 async function stopController(

@@ -222,6 +222,36 @@ describe("the operator in one process", () => {
   });
 });
 
+describe("a leader that cannot renew", () => {
+  it("stops reconciling and ends with exit code 1 before its lease could expire", async () => {
+    const logger = pino({ level: "silent" });
+    const config = configFor(["--leader-election-id", "lost-lease-test", "--webhook-port", "0"]);
+    const operator = await startOperator(
+      { ...config, tls: undefined },
+      { kubeConfig, logger, podName: "pod-lost" },
+    );
+    running.push(operator);
+    await waitFor(
+      async () =>
+        (await metric(operator, "leader_election_master_status", { name: "lost-lease-test" })) ===
+        1,
+      "pod-lost to lead",
+    );
+    // The API server refuses every Lease request from now on.
+    const cutAt = performance.now();
+    kube.faults.failNext({ resource: "leases", status: 500, count: 10_000 });
+    const exit = await operator.ended;
+    const endedAfter = performance.now() - cutAt;
+    kube.faults.reset();
+    expect(exit).toEqual({ reason: "leader-election-lost", code: 1 });
+    // Renew deadline 1 s, lease 2 s: it gave up and stopped before anyone could take over.
+    expect(endedAfter).toBeLessThan(config.leaderElection.leaseDurationMs);
+    expect(endedAfter).toBeGreaterThanOrEqual(
+      config.leaderElection.renewDeadlineMs - 2 * config.leaderElection.retryPeriodMs,
+    );
+  });
+});
+
 describe("the Lease store and the Secret lookup over client-node", () => {
   it("creates, refuses a second create, and refuses a stale resourceVersion with a conflict", async () => {
     const store = createKubernetesLeaseStore(kubeConfig, {
