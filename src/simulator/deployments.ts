@@ -327,32 +327,70 @@ export function removeDeployment(state: SimulatorState, record: DeploymentRecord
 /** One requirement of a label selector. */
 type LabelRequirement =
   | { key: string; operator: "=" | "!="; value: string }
+  | { key: string; operator: "in" | "notin"; values: string[] }
   | { key: string; operator: "exists" | "!exists" };
 
-/** Parses `a=b,c!=d,e,!f` (Kubernetes equality-based selectors); 400 on a malformed term. */
+/** Splits a selector at the commas that are not inside `in (…)` value sets. */
+function selectorTerms(selector: string): string[] {
+  const terms: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const character of selector) {
+    if (character === "(") depth += 1;
+    if (character === ")") depth -= 1;
+    if (character === "," && depth === 0) {
+      terms.push(current);
+      current = "";
+    } else current += character;
+  }
+  terms.push(current);
+  return terms.map((term) => term.trim()).filter((term) => term !== "");
+}
+
+/**
+ * Parses a Kubernetes label selector: equality (`a=b`, `a==b`, `a!=b`),
+ * set-based (`a in (b,c)`, `a notin (b)`) and existence (`a`, `!a`); 400 on a
+ * malformed term.
+ */
 export function parseLabelSelector(selector: string): LabelRequirement[] {
-  return selector
-    .split(",")
-    .map((term) => term.trim())
-    .filter((term) => term !== "")
-    .map((term): LabelRequirement => {
-      const match = /^([^=!\s]+)\s*(!=|==|=)\s*(.*)$/.exec(term);
-      if (match !== null) {
-        const [, key = "", operator, value = ""] = match;
-        return { key, operator: operator === "!=" ? "!=" : "=", value: value.trim() };
-      }
-      if (/^![^=!\s]+$/.test(term)) return { key: term.slice(1), operator: "!exists" };
-      if (/^[^=!\s]+$/.test(term)) return { key: term, operator: "exists" };
-      throw new SimulatorError(400, `labelSelector: Invalid value ${JSON.stringify(term)}`);
-    });
+  return selectorTerms(selector).map((term): LabelRequirement => {
+    const set = /^([^=!\s(),]+)\s+(in|notin)\s*\(([^()]*)\)$/.exec(term);
+    if (set !== null) {
+      const [, key = "", operator, values = ""] = set;
+      return {
+        key,
+        operator: operator === "in" ? "in" : "notin",
+        values: values.split(",").map((value) => value.trim()),
+      };
+    }
+    const match = /^([^=!\s]+)\s*(!=|==|=)\s*(.*)$/.exec(term);
+    if (match !== null) {
+      const [, key = "", operator, value = ""] = match;
+      return { key, operator: operator === "!=" ? "!=" : "=", value: value.trim() };
+    }
+    if (/^![^=!\s]+$/.test(term)) return { key: term.slice(1), operator: "!exists" };
+    if (/^[^=!\s]+$/.test(term)) return { key: term, operator: "exists" };
+    throw new SimulatorError(400, `labelSelector: Invalid value ${JSON.stringify(term)}`);
+  });
 }
 
 function matches(labels: Record<string, string>, requirements: LabelRequirement[]): boolean {
   return requirements.every((requirement) => {
     const value = labels[requirement.key];
-    if (requirement.operator === "=") return value === requirement.value;
-    if (requirement.operator === "!=") return value !== requirement.value;
-    return (value !== undefined) === (requirement.operator === "exists");
+    switch (requirement.operator) {
+      case "=":
+        return value === requirement.value;
+      case "!=":
+        return value !== requirement.value;
+      case "in":
+        return value !== undefined && requirement.values.includes(value);
+      case "notin":
+        return value === undefined || !requirement.values.includes(value);
+      case "exists":
+        return value !== undefined;
+      case "!exists":
+        return value === undefined;
+    }
   });
 }
 

@@ -97,6 +97,11 @@ describe("create", () => {
     expect(await names("team=a,tier=silver")).toEqual([]);
     expect(await names("team!=a")).toEqual(["plain"]);
     expect(await names("!team")).toEqual(["plain"]);
+    expect(await names("team in (a,b),tier")).toEqual(["labelled"]);
+    expect(await names("team notin (a)")).toEqual(["plain"]);
+    expect(await names("team==a")).toEqual(["labelled"]);
+    const malformed = await call(simulator, "GET", `${deploymentsPath()}?labelSelector=a%20in%20b`);
+    expect(malformed.status).toBe(400);
     const all = await call<{ kind: string; items: unknown[] }>(simulator, "GET", deploymentsPath());
     expect(all.body).toMatchObject({ kind: "ResourceList" });
     expect(all.body.items).toHaveLength(2);
