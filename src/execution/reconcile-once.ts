@@ -96,27 +96,20 @@ export async function reconcileOnce(input: ReconcileOnceInput): Promise<Reconcil
     };
     return { reconcileInput, plan: reconcile(reconcileInput) };
   };
-  let { reconcileInput, plan } = decide(
-    await observe(cr, {
-      ...observeContext,
-      ...(prefetched === undefined ? {} : { prefetched }),
-    }),
-  );
-  if (prefetched !== undefined && observedPrefetched(reconcileInput.observed, prefetched)) {
-    // Ours: before any action (a VVP write, or a mapping or finalizer change
-    // decided from the list) the prefetched copy is checked against a fresh
-    // read; a deployment changed since the list is observed and decided again.
-    if (plan.skipped === undefined && plan.actions.length > 0) {
-      const fresh = await reread(cr, mappingStore, client);
-      if (!sameVersion(fresh, prefetched)) {
-        ({ reconcileInput, plan } = decide(
-          await observe(cr, {
-            ...observeContext,
-            ...(fresh === null ? {} : { prefetched: fresh }),
-          }),
-        ));
-      }
-    }
+  const observeWith = async (copy: Deployment | null | undefined) =>
+    decide(await observe(cr, { ...observeContext, ...(copy ? { prefetched: copy } : {}) }));
+  let { reconcileInput, plan } = await observeWith(prefetched);
+  // Ours: before any action (a VVP write, or a mapping or finalizer change
+  // decided from the list) a prefetched copy is checked against a fresh read;
+  // a deployment changed since the list is observed and decided again.
+  if (
+    prefetched !== undefined &&
+    reconcileInput.observed.deployment === prefetched &&
+    plan.skipped === undefined &&
+    plan.actions.length > 0
+  ) {
+    const fresh = await reread(cr, mappingStore, client);
+    if (!sameVersion(fresh, prefetched)) ({ reconcileInput, plan } = await observeWith(fresh));
   }
   if (plan.skipped !== undefined || plan.actions.length === 0) {
     const changed = plan.skipped === undefined && !sameJson(plan.status, cr.status ?? {});
@@ -157,11 +150,6 @@ function finalizersAfter(cr: VvpDeployment, outcomes: readonly ActionOutcome[]):
     if (outcome.action.type === "RemoveFinalizer") finalizers.delete(outcome.action.finalizer);
   }
   return [...finalizers];
-}
-
-/** Whether observation used the prefetched copy (it names the deployment the lookup wanted). */
-function observedPrefetched(observed: Observation, prefetched: Deployment): boolean {
-  return observed.deployment === prefetched;
 }
 
 /** A fresh read of the deployment the CR's lookup names. */
