@@ -135,7 +135,7 @@ describe("LeaseCandidate (client-go's tryAcquireOrRenew)", () => {
 });
 
 describe("createLeaderElector (the acquire/renew loop, tiny timings)", () => {
-  const fast = { leaseDurationMs: 400, renewDeadlineMs: 250, retryPeriodMs: 40 };
+  const fast = { leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 50 };
 
   function elector(lease: MemoryLease, identity: string) {
     const log: Array<string> = [];

@@ -14,7 +14,7 @@ import { waitFor } from "./support.js";
 const INSTANCE = "my-operator";
 const NAMESPACE = "my-deploy-namespace";
 const TOKEN = "tok-0f3c9d-process-test";
-const LEASE = { durationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 200 };
+const LEASE = { durationMs: 4_000, renewDeadlineMs: 2_500, retryPeriodMs: 200 };
 
 let kube: FakeKubernetes;
 let vvp: VvpSimulator;
