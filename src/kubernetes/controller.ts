@@ -72,6 +72,8 @@ export interface VvpDeploymentControllerOptions {
   reportingInstance?: string;
   /** The time of each reconcile (default the wall clock). */
   now?: () => Date;
+  /** Limit of each Kubernetes call (default 30 000 ms); watches have their own timers. */
+  kubeRequestTimeoutMs?: number;
   /** Replaces the client-node port (tests, another client). */
   kubeApi?: KubeApi;
 }
@@ -94,7 +96,10 @@ export interface VvpDeploymentController {
 
 /** What the controller did so far. */
 export interface ControllerStats {
+  /** reconcileOnce runs (a status write that conflicted is followed by another run). */
   reconciles: number;
+  /** Status writes refused with 409 (then re-read and reconciled again). */
+  conflicts: number;
   errors: number;
   fleetLists: number;
   queueDepth: number;
@@ -116,7 +121,13 @@ const noMetrics: ControllerMetrics = {
 export function createVvpDeploymentController(
   options: VvpDeploymentControllerOptions,
 ): VvpDeploymentController {
-  const api = options.kubeApi ?? createClientNodeKubeApi(options.kubeConfig);
+  const api =
+    options.kubeApi ??
+    createClientNodeKubeApi(options.kubeConfig, {
+      ...(options.kubeRequestTimeoutMs === undefined
+        ? {}
+        : { requestTimeoutMs: options.kubeRequestTimeoutMs }),
+    });
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? noMetrics;
   const now = options.now ?? (() => new Date());
@@ -178,7 +189,7 @@ export function createVvpDeploymentController(
     logger,
   });
   const clients = new Map<string, VvpClient>();
-  const counters = { reconciles: 0, errors: 0, fleetLists: 0 };
+  const counters = { reconciles: 0, conflicts: 0, errors: 0, fleetLists: 0 };
   let running = false;
   let stopping = false;
   let activeWorkers = 0;
@@ -221,6 +232,7 @@ export function createVvpDeploymentController(
         ? {}
         : { token: () => tokens.token(secret.namespace, secret.secretName) }),
       log: (entry) => {
+        logger.debug({ ...entry }, "vvp call");
         // VVP refused the token: it may have been rotated, read the Secret again.
         if (secret !== undefined && entry.status === 401)
           tokens.invalidate(secret.namespace, secret.secretName);
@@ -297,6 +309,7 @@ export function createVvpDeploymentController(
       counters.reconciles += 1;
       const outcome = await reconcileCr(cr, attempt === 0 ? deployment : undefined);
       if (outcome.kind === "done") return outcome.requeueAfterMs;
+      counters.conflicts += 1;
       if (attempt >= 2) throw new Error("the status write kept conflicting (409)");
       logger.debug({ key }, "status write conflicted; reconciling the fresh CR");
       cr = (await api.get("vvpdeployments", namespace, name)) ?? undefined;

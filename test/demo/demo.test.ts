@@ -3,30 +3,43 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
-// `npm run demo` is the README's main command: it must keep telling the whole
-// story and end by itself with exit code 0.
+// `npm run demo` is the README's main command: the real controller on the
+// fake API server and the simulator, driven with kubectl. It must keep
+// telling the whole story and end by itself with exit code 0.
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("npm run demo", () => {
-  it("tells the story on the simulator and leaves nothing behind", async () => {
+  it("tells the story with kubectl and the controller, and leaves nothing behind", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "scripts/demo.ts"],
-      { cwd: root, timeout: 60_000 },
+      { cwd: root, timeout: 120_000 },
     );
-    expect(stdout).toContain("Normal DeploymentCreated");
-    expect(stdout).toContain("Normal SavepointTriggered");
-    expect(stdout).toContain("Normal RestartTriggered");
-    expect(stdout).toContain("Warning SavepointBlocked");
-    expect(stdout).toContain("Warning StateProjectionSuppressedAutopilot");
-    expect(stdout).toContain("Warning DeploymentStillActive");
-    expect(stdout).toContain("Normal DeploymentDeleted");
+    for (const event of [
+      "Normal DeploymentCreated",
+      "Normal SpecProjected",
+      "Normal SavepointTriggered",
+      "Normal RestartTriggered",
+      "Warning SavepointBlocked",
+      "Warning StateProjectionSuppressedAutopilot",
+      "Warning DeploymentStillActive",
+      "Normal DeploymentCancelled",
+      "Normal DeploymentDeleted",
+    ]) {
+      expect(stdout).toContain(event);
+    }
+    // kubectl's own table, from the CRD's printer columns served by the fake.
     expect(stdout).toMatch(
       /NAME\s+ACTUAL\s+INSTANCE-ID\s+DESIRED\s+SYNC\s+VVP-NAMESPACE\s+HEALTHY\s+AGE\s+CONSISTENT/,
+    );
+    expect(stdout).toMatch(/my-deployment\s+RUNNING\s+my-operator\s+RUNNING/);
+    // The steady state: one VVP list, no write anywhere.
+    expect(stdout).toMatch(
+      /Nothing changed[^\n]*\nVVP calls \(1\):\n {2}GET [^\n]*labelSelector=ververica\.platform%2Fowner%3Dmy-operator → 200\nKubernetes writes by the controller \(0\):/,
     );
     expect(stdout.trimEnd().split("\n").at(-1)).toBe(
       "VVP deployments left: 0; mapping records left: 0",
     );
     expect(stdout).not.toContain("demo-token");
-  });
+  }, 150_000);
 });

@@ -23,6 +23,7 @@ export const FAST = {
   },
   resyncPeriodMs: 3_600_000,
   tokenTtlMs: 50,
+  kubeRequestTimeoutMs: 5_000,
 } as const;
 
 /** The world of one test. */
@@ -37,7 +38,13 @@ export interface World {
 
 /** Starts the fake API server and the simulator (wall clock, short transitions). */
 export async function startWorld(
-  options: { namespaces?: string[]; transitionMs?: number; bookmarkIntervalMs?: number } = {},
+  options: {
+    namespaces?: string[];
+    transitionMs?: number;
+    bookmarkIntervalMs?: number;
+    /** More tokens VVP accepts besides TOKEN. */
+    tokens?: string[];
+  } = {},
 ): Promise<World> {
   const namespaces = options.namespaces ?? ["my-deploy-namespace"];
   const kube = await startFakeKubernetes({
@@ -47,7 +54,12 @@ export async function startWorld(
   const vvp = await startVvpSimulator({
     clock: "wall",
     transitionMs: options.transitionMs ?? 20,
-    tokens: { [TOKEN]: { namespaces: "*", role: "editor" } },
+    tokens: Object.fromEntries(
+      [TOKEN, ...(options.tokens ?? [])].map((token) => [
+        token,
+        { namespaces: "*", role: "editor" },
+      ]),
+    ),
   });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kube.kubeconfig);
@@ -140,4 +152,17 @@ export function conditionOf(
         | undefined
     )?.conditions ?? [];
   return conditions.find((condition) => condition.type === type) as never;
+}
+
+/** Polls until `condition()` holds (state that changes without a Kubernetes request, e.g. in VVP). */
+export async function until(
+  condition: () => boolean,
+  timeoutMs = 5_000,
+  what = "condition",
+): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

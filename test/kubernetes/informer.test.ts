@@ -171,12 +171,10 @@ describe("the list+watch loop", () => {
     await until(() => stub.watches.length === 1);
     for (let tick = 0; tick < 6; tick += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      stub
-        .last()
-        ?.handlers.onEvent({
-          type: "BOOKMARK",
-          object: { metadata: { resourceVersion: `${20 + tick}` } },
-        });
+      stub.last()?.handlers.onEvent({
+        type: "BOOKMARK",
+        object: { metadata: { resourceVersion: `${20 + tick}` } },
+      });
     }
     expect(stub.watches).toHaveLength(1);
   });

@@ -105,7 +105,10 @@ describe("events", () => {
     kube.apply(crObject("evented"));
     const cr = stored("evented");
     let clock = Date.parse("2026-01-01T00:00:00Z");
-    const now = () => new Date((clock += 1000));
+    const now = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
     const recorder = createEventRecorder({ api, reportingInstance: "replica-1", now });
     const event = {
       type: "Normal",
@@ -117,7 +120,7 @@ describe("events", () => {
     await recorder.record(cr, event);
     await recorder.record(cr, event);
     await recorder.record(cr, { ...event, reason: "SpecUpdated", note: "patched" });
-    const events = kube.objects("events.events.k8s.io") as (KubeObject & Record<string, never>)[];
+    const events = kube.objects("events.events.k8s.io") as unknown as Record<string, unknown>[];
     const created = events.find((entry) => entry.reason === "DeploymentCreated") as Record<
       string,
       unknown

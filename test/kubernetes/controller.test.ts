@@ -1,0 +1,253 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ControllerMetrics } from "../../src/kubernetes/index.js";
+import { mappingConfigMapName } from "../../src/kubernetes/index.js";
+import {
+  conditionOf,
+  crObject,
+  INSTANCE,
+  putSecret,
+  startWorld,
+  TOKEN,
+  until,
+  type World,
+} from "./harness.js";
+
+const NS = "my-deploy-namespace";
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+function cr(world: World, name: string) {
+  return world.kube.get("vvpdeployments", NS, name);
+}
+
+function healthy(world: World, name: string): boolean {
+  return conditionOf(cr(world, name), "Healthy")?.status === "True";
+}
+
+/** A fetch for the VVP client that remembers the bearer token of every request. */
+function recordingFetch(bearers: string[]): typeof fetch {
+  return (input, init) => {
+    const request = new Request(input, init);
+    bearers.push(request.headers.get("authorization") ?? "");
+    return fetch(request);
+  };
+}
+
+describe("the token Secret", () => {
+  it("missing: a clear Healthy=Unknown message and a Warning Event naming the Secret, no VVP call; healed once it exists", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    await world.start();
+    const object = crObject("no-secret");
+    (object.metadata as { annotations: Record<string, string> }).annotations.apikeySecretName =
+      "absent";
+    kube.apply(object);
+    await kube.waitFor(
+      () => conditionOf(cr(world as World, "no-secret"), "Healthy")?.status === "Unknown",
+    );
+    expect(conditionOf(cr(world, "no-secret"), "Healthy")?.message).toBe(
+      "cannot read the VVP API token: Secret my-deploy-namespace/absent (annotation apikeySecretName) does not exist",
+    );
+    await until(() => kube.objects("events.events.k8s.io").length > 0);
+    const warning = kube
+      .objects("events.events.k8s.io")
+      .find(
+        (event) => (event as Record<string, unknown>).reason === "ApiKeySecretUnavailable",
+      ) as Record<string, unknown>;
+    expect(warning?.note).toContain("Secret my-deploy-namespace/absent");
+    expect(warning?.type).toBe("Warning");
+    expect(vvp.requests).toHaveLength(0);
+    putSecret(kube, NS, "absent", TOKEN);
+    await kube.waitFor(() => healthy(world as World, "no-secret"), 5000);
+    expect(vvp.deployments()).toHaveLength(1);
+  });
+
+  it("without the key `token`: the message says which key is missing", async () => {
+    world = await startWorld();
+    putSecret(world.kube, NS, "my-vvp-apikey", undefined);
+    await world.start();
+    world.kube.apply(crObject("no-key"));
+    await world.kube.waitFor(
+      () => conditionOf(cr(world as World, "no-key"), "Healthy")?.status === "Unknown",
+    );
+    expect(conditionOf(cr(world, "no-key"), "Healthy")?.message).toBe(
+      'cannot read the VVP API token: Secret my-deploy-namespace/my-vvp-apikey has no key "token"',
+    );
+  });
+
+  it("rotated: later requests carry the new token; no token appears in logs, Events or status", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    const bearers: string[] = [];
+    await world.start({ vvp: { baseUrl: vvp.url, fetch: recordingFetch(bearers) } });
+    kube.apply(crObject("rotating"));
+    await kube.waitFor(() => healthy(world as World, "rotating"));
+    expect(new Set(bearers)).toEqual(new Set([`Bearer ${TOKEN}`]));
+    const rotated = "r0tated-token-value";
+    putSecret(kube, NS, "my-vvp-apikey", rotated);
+    await new Promise((resolve) => setTimeout(resolve, 60)); // the 50 ms token TTL of the harness
+    const object = cr(world, "rotating") as unknown as {
+      spec: { deployment: { spec: { state: string } } };
+    };
+    object.spec.deployment.spec.state = "RUNNING";
+    kube.apply(object);
+    // The simulator knows only the first token: VVP refuses the rotated one (401).
+    await kube.waitFor(() => bearers.includes(`Bearer ${rotated}`), 5000);
+    const everything = JSON.stringify([
+      world.logs,
+      kube.objects("events"),
+      kube.objects("vvpdeployments"),
+    ]);
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(rotated);
+  });
+
+  it("not required when API-key auth is off: a CR without the annotation calls VVP with no token", async () => {
+    world = await startWorld();
+    const bearers: string[] = [];
+    await world.start({
+      apiKey: false,
+      vvp: { baseUrl: world.vvp.url, fetch: recordingFetch(bearers) },
+    });
+    const object = crObject("no-auth");
+    delete (object.metadata as { annotations?: unknown }).annotations;
+    world.kube.apply(object);
+    await world.kube.waitFor(() => bearers.length > 0);
+    expect(bearers.every((bearer) => bearer === "")).toBe(true);
+  });
+});
+
+describe("the mapping store", () => {
+  it("survives a restart: a fresh controller finds every record, creates nothing and writes nothing", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    const first = await world.start();
+    for (const name of ["m1", "m2", "m3"]) kube.apply(crObject(name));
+    await kube.waitFor(
+      () => ["m1", "m2", "m3"].every((name) => healthy(world as World, name)),
+      5000,
+    );
+    await first.stop();
+    const records = kube
+      .objects("configmaps")
+      .filter((map) => map.metadata.name?.startsWith("vvp-mapping-"));
+    expect(records).toHaveLength(3);
+    expect(records[0]?.metadata.labels).toMatchObject({ "ververica.platform/owner": INSTANCE });
+    kube.clearRequests();
+    vvp.clearRequests();
+    const second = await world.start();
+    await second.resync();
+    await kube.waitFor(() => second.stats().reconciles >= 3 && second.stats().inFlight === 0);
+    expect(vvp.deployments()).toHaveLength(3);
+    expect(vvp.requests.filter((request) => request.method !== "GET")).toEqual([]);
+    expect(kube.writes()).toBe(0);
+  });
+
+  it("a record deleted out of band surfaces as Consistent=False/DBRecordMissing", async () => {
+    world = await startWorld();
+    const { kube } = world;
+    const controller = await world.start();
+    kube.apply(crObject("lost"));
+    await until(() => healthy(world as World, "lost") && controller.stats().inFlight === 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const uid = cr(world, "lost")?.metadata.uid as string;
+    kube.delete("configmaps", NS, mappingConfigMapName(uid));
+    await kube.waitFor(
+      () => conditionOf(cr(world as World, "lost"), "Consistent")?.reason === "DBRecordMissing",
+    );
+    expect(conditionOf(cr(world, "lost"), "Consistent")?.status).toBe("False");
+  });
+});
+
+describe("reconciling", () => {
+  it("a spec edit during a reconcile makes the status write conflict (409): the fresh CR is reconciled, nothing overwritten", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    let edited = false;
+    const editingFetch: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "PATCH" && !edited) {
+        edited = true;
+        // The author edits the CR while the controller talks to VVP.
+        const current = kube.get("vvpdeployments", NS, "raced") as unknown as {
+          spec: {
+            restartNonce?: number;
+            deployment: { spec: { template: { spec: Record<string, unknown> } } };
+          };
+        };
+        current.spec.deployment.spec.template.spec.parallelism = 3;
+        kube.apply(current);
+      }
+      return fetch(request);
+    };
+    await world.start({ vvp: { baseUrl: vvp.url, fetch: editingFetch } });
+    kube.apply(crObject("raced"));
+    await kube.waitFor(() => healthy(world as World, "raced"));
+    const object = cr(world, "raced") as unknown as {
+      spec: { deployment: { spec: { state: string } } };
+    };
+    object.spec.deployment.spec.state = "RUNNING";
+    kube.apply(object);
+    await kube.waitFor(() => {
+      const deployment = vvp.deployments()[0] as
+        | { spec: { template: { spec: { parallelism?: number } } } }
+        | undefined;
+      return (
+        edited &&
+        deployment?.spec.template.spec.parallelism === 3 &&
+        healthy(world as World, "raced")
+      );
+    }, 5000);
+    const conflicts = kube
+      .requests({ method: "PATCH", subresource: "status" })
+      .filter((request) => request.status === 409);
+    expect(conflicts.length).toBeGreaterThanOrEqual(1);
+    const stored = cr(world, "raced") as unknown as {
+      spec: {
+        deployment: { spec: { state: string; template: { spec: { parallelism?: number } } } };
+      };
+    };
+    expect(stored.spec.deployment.spec.template.spec.parallelism).toBe(3);
+    expect(stored.spec.deployment.spec.state).toBe("RUNNING");
+  });
+
+  it("never runs more workers than `concurrency`, and reports controller-runtime's metrics", async () => {
+    world = await startWorld();
+    const { kube } = world;
+    const seen = {
+      maxActive: 0,
+      adds: 0,
+      results: new Map<string, number>(),
+      depths: [] as number[],
+    };
+    const metrics: ControllerMetrics = {
+      activeWorkers: (count) => {
+        seen.maxActive = Math.max(seen.maxActive, count);
+      },
+      queueAdd: () => {
+        seen.adds += 1;
+      },
+      queueDepth: (depth) => seen.depths.push(depth),
+      queueRetry: () => {},
+      reconcileDone: (result) => seen.results.set(result, (seen.results.get(result) ?? 0) + 1),
+    };
+    const controller = await world.start({ concurrency: 2, metrics });
+    for (let index = 0; index < 12; index += 1) kube.apply(crObject(`w${index}`));
+    await kube.waitFor(
+      () =>
+        Array.from({ length: 12 }, (_, index) => `w${index}`).every((name) =>
+          healthy(world as World, name),
+        ),
+      10_000,
+    );
+    await until(() => controller.stats().inFlight === 0 && controller.stats().queueDepth === 0);
+    expect(seen.maxActive).toBe(2);
+    expect(seen.adds).toBeGreaterThanOrEqual(12);
+    const finished = [...seen.results.values()].reduce((sum, count) => sum + count, 0);
+    expect(finished).toBe(controller.stats().reconciles - controller.stats().conflicts);
+    expect(Math.max(...seen.depths)).toBeGreaterThan(0);
+  });
+});
