@@ -246,6 +246,35 @@ describe("deploymentMatches", () => {
       deploymentDifferences(cr, deployment, { instanceId: INSTANCE, restartAnnotation: "4/7" }),
     ).toEqual(["spec.template.metadata.annotations[ververica.platform/restart-nonce]"]);
   });
+
+  it("exactMetadata: labels and annotations VVP holds beyond the body differ, its bookkeeping does not", () => {
+    const cr = buildCr("PUT");
+    const deployment = deploymentFor(cr);
+    const metadata = deployment.metadata as Record<string, Record<string, string>>;
+    metadata.labels = { ...metadata.labels, stale: "x" };
+    metadata.annotations = {
+      ...metadata.annotations,
+      "com.dataartisans.appmanager.controller.autopilot.mode": "ACTIVE",
+      old: "y",
+    };
+    expect(deploymentMatches(cr, deployment, { instanceId: INSTANCE })).toBe(true);
+    expect(
+      deploymentDifferences(cr, deployment, { instanceId: INSTANCE, exactMetadata: true }),
+    ).toEqual(["metadata.labels[stale]", "metadata.annotations[old]"]);
+  });
+
+  it("a null or an empty object in the body matches a field VVP does not hold; a value VVP holds does not", () => {
+    const cr = buildCr("PATCH");
+    const deployment = deploymentFor(cr);
+    const spec = cr.spec.deployment.spec as unknown as Record<string, unknown>;
+    spec.jobFailureExpirationTime = null;
+    spec.kubernetes = {};
+    expect(deploymentMatches(cr, deployment, { instanceId: INSTANCE })).toBe(true);
+    (deployment.spec as Record<string, unknown>).jobFailureExpirationTime = "1h";
+    expect(deploymentDifferences(cr, deployment, { instanceId: INSTANCE })).toEqual([
+      "spec.jobFailureExpirationTime",
+    ]);
+  });
 });
 
 describe("keys named like Object.prototype members", () => {
