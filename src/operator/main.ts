@@ -3,8 +3,6 @@
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { parseCommandLine, USAGE_ERROR_EXIT_CODE } from "./config.js";
-import { loadKubeConfig } from "./kube-config.js";
-import { startOperator } from "./operator.js";
 
 /** Field paths pino blanks out, should a token ever reach a log call. */
 const REDACTED_PATHS = [
@@ -32,6 +30,8 @@ async function main(): Promise<number> {
     return parsed.code;
   }
   const config = parsed.config;
+  // Loaded only now: --help and usage errors answer without loading client-node.
+  const { loadKubeConfig } = await import("./kube-config.js");
   let kube: ReturnType<typeof loadKubeConfig>;
   try {
     kube = loadKubeConfig(config.kubeconfig, process.env);
@@ -52,6 +52,7 @@ async function main(): Promise<number> {
   );
   logger.info({ kubeconfig: kube.source, vvpUrl: config.vvpUrl }, "starting vvp-operator");
 
+  const { startOperator } = await import("./operator.js");
   let operator: Awaited<ReturnType<typeof startOperator>>;
   try {
     operator = await startOperator(config, {

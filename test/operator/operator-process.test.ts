@@ -130,6 +130,37 @@ function vvpDeployment() {
     .find((deployment) => deployment.metadata.name === "my-deployment");
 }
 
+describe("the vvp-operator command line", () => {
+  it("exits 2 with one line on stderr before starting anything; --help exits 0", async () => {
+    const required = [
+      "--instance-id",
+      INSTANCE,
+      "--watched-namespaces",
+      NAMESPACE,
+      "--vvp-url",
+      "http://127.0.0.1:1",
+    ];
+    // Three processes at once: each start costs seconds on a busy machine.
+    const [badPort, noKubeconfig, help] = [
+      spawnOperator("cli", [...required, "--health-port", "abc"]),
+      spawnOperator("cli", [...required, "--kubeconfig", "/nonexistent/kubeconfig"]),
+      spawnOperator("cli", ["--help"]),
+    ];
+    for (const [operator, message] of [
+      [badPort, /^vvp-operator: --health-port: "abc" is not a port number/],
+      [noKubeconfig, /^vvp-operator: --kubeconfig: \/nonexistent\/kubeconfig does not exist/],
+    ] as const) {
+      expect(await operator.exited).toEqual({ code: 2, signal: null });
+      const stderr = operator.stderr.join("");
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(operator.logs).toEqual([]);
+    }
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.otherOutput.join("\n")).toContain("--leader-election-lease-duration");
+  });
+});
+
 describe("vvp-operator processes with leader election", () => {
   it("one reconciles at a time; a killed leader is replaced within lease + retry with no nonce run twice and no edit lost; a terminated one hands over at once", async () => {
     const cr = exampleCr("PATCH");
