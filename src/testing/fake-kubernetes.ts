@@ -441,9 +441,10 @@ function applyDirect(store: ObjectStore, object: unknown): KubeObject {
     : undefined;
   const existing = store.list(type, namespace).find((o) => o.metadata.name === name);
   const trusted = { trusted: true } as const;
+  const { resourceVersion: _stale, ...freshMetadata } = metadata;
   let stored =
     existing === undefined
-      ? store.create(type, namespace, object, trusted)
+      ? store.create(type, namespace, { ...object, metadata: freshMetadata }, trusted)
       : store.update(
           type,
           namespace,

@@ -3,8 +3,10 @@
 // without a resourceVersion, patch types).
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
+import { eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
 import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
 import type { KubeObject } from "./objects.js";
+import type { StatusCause } from "./status.js";
 
 /** How `metadata.generation` moves: on changes outside metadata (and status), or never set. */
 export type GenerationPolicy = "spec" | "none";
@@ -44,6 +46,8 @@ export interface ResourceType {
   storage?: StorageView;
   /** What the API server rewrites on every write (a Secret's stringData into data). */
   normalize?: (object: KubeObject) => KubeObject;
+  /** The kind's own validation (`old` is absent on create). */
+  rules?: (object: KubeObject, old: KubeObject | undefined) => StatusCause[];
 }
 
 /** Where a view type's objects live and how they convert. */
@@ -148,8 +152,14 @@ export function builtInTypes(): ResourceType[] {
       shortNames: ["ns"],
       statusSubresource: true,
     }),
-    builtIn("", "v1", "Secret", "secrets", true, { normalize: secretWithData }),
-    builtIn("", "v1", "ConfigMap", "configmaps", true, { shortNames: ["cm"] }),
+    builtIn("", "v1", "Secret", "secrets", true, {
+      normalize: secretWithData,
+      rules: immutableDataErrors,
+    }),
+    builtIn("", "v1", "ConfigMap", "configmaps", true, {
+      shortNames: ["cm"],
+      rules: immutableDataErrors,
+    }),
     builtIn("", "v1", "Event", "events", true, {
       shortNames: ["ev"],
       storage: {
@@ -158,7 +168,10 @@ export function builtInTypes(): ResourceType[] {
         fromStorage: toCoreEvent,
       },
     }),
-    builtIn("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
+    builtIn("events.k8s.io", "v1", "Event", "events", true, {
+      shortNames: ["ev"],
+      rules: eventCreateErrors,
+    }),
     builtIn("coordination.k8s.io", "v1", "Lease", "leases", true),
     builtIn(
       "apiextensions.k8s.io",

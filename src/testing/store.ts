@@ -204,6 +204,14 @@ export class ObjectStore {
   ): KubeObject {
     const object = this.bodyObject(type, body);
     const metadata = object.metadata;
+    if (metadata.resourceVersion !== undefined && metadata.resourceVersion !== "") {
+      // kube-apiserver's storage refuses it this way (a 500, not a 400).
+      throw new KubeApiError(
+        500,
+        "InternalError",
+        "Internal error occurred: resourceVersion should not be set on objects to be created",
+      );
+    }
     const ns = this.namespaceFor(type, namespace, metadata);
     if (metadata.name === undefined || metadata.name === "") {
       if (typeof metadata.generateName !== "string" || metadata.generateName === "") {
@@ -504,8 +512,11 @@ export class ObjectStore {
   ): void {
     this.checkLabels(type, object);
     if (options.trusted) return;
-    const causes =
-      this.options.validate?.(type, structuredClone(object), old && structuredClone(old)) ?? [];
+    const causes = [
+      ...(type.rules?.(object, old) ?? []),
+      ...(this.options.validate?.(type, structuredClone(object), old && structuredClone(old)) ??
+        []),
+    ];
     if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? "", causes);
   }
 

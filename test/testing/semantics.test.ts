@@ -57,6 +57,92 @@ describe("one storage for core/v1 and events.k8s.io/v1 Events", () => {
   });
 });
 
+describe("built-in validation that catches operator bugs", () => {
+  it("refuses an events.k8s.io Event without the fields kube-apiserver requires", async () => {
+    const result = await failure(
+      api.events.createNamespacedEvent({
+        namespace: "team-a",
+        body: { metadata: { name: "bare" }, note: "x" } as never,
+      }),
+    );
+    expect(result.code).toBe(422);
+    const fields = (result.status.details as { causes: { field: string }[] }).causes.map(
+      (c) => c.field,
+    );
+    expect(fields).toEqual([
+      "eventTime",
+      "type",
+      "reportingController",
+      "reportingInstance",
+      "action",
+      "reason",
+    ]);
+    const elsewhere = await failure(
+      api.events.createNamespacedEvent({
+        namespace: "team-a",
+        body: {
+          metadata: { name: "elsewhere" },
+          eventTime: new Date() as never,
+          type: "Normal",
+          reason: "R",
+          action: "A",
+          reportingController: "c",
+          reportingInstance: "i",
+          regarding: { kind: "VvpDeployment", name: "x", namespace: "other" },
+        },
+      }),
+    );
+    expect(elsewhere.status).toMatchObject({
+      details: { causes: [{ field: "regarding.namespace" }] },
+    });
+  });
+
+  it("keeps immutable ConfigMaps and Secret types unchanged (422)", async () => {
+    await api.core.createNamespacedConfigMap({
+      namespace: "team-a",
+      body: { metadata: { name: "frozen" }, data: { a: "1" }, immutable: true },
+    });
+    const changed = await failure(
+      api.core.patchNamespacedConfigMap({
+        namespace: "team-a",
+        name: "frozen",
+        body: [{ op: "replace", path: "/data/a", value: "2" }],
+      }),
+    );
+    expect(changed.code).toBe(422);
+    await api.core.patchNamespacedConfigMap({
+      namespace: "team-a",
+      name: "frozen",
+      body: [{ op: "add", path: "/metadata/labels", value: { ok: "yes" } }],
+    });
+    await api.core.createNamespacedSecret({
+      namespace: "team-a",
+      body: { metadata: { name: "typed" }, type: "Opaque" },
+    });
+    const retyped = await failure(
+      api.core.patchNamespacedSecret({
+        namespace: "team-a",
+        name: "typed",
+        body: [{ op: "replace", path: "/type", value: "kubernetes.io/tls" }],
+      }),
+    );
+    expect(retyped.status).toMatchObject({ code: 422, details: { causes: [{ field: "type" }] } });
+  });
+
+  it("answers 500 to a create that carries a resourceVersion, as kube-apiserver's storage does", async () => {
+    const result = await failure(
+      api.core.createNamespacedConfigMap({
+        namespace: "team-a",
+        body: { metadata: { name: "with-rv", resourceVersion: "5" } },
+      }),
+    );
+    expect(result.code).toBe(500);
+    expect(String(result.status.message)).toContain(
+      "resourceVersion should not be set on objects to be created",
+    );
+  });
+});
+
 describe("Secrets", () => {
   it("stores stringData as base64 data and never returns stringData", async () => {
     const created = await api.core.createNamespacedSecret({
@@ -76,7 +162,7 @@ describe("lists at a resourceVersion, and pages over one snapshot", () => {
   it("resourceVersionMatch=Exact reads the past state; a future resourceVersion is 504", async () => {
     await api.core.createNamespacedConfigMap({
       namespace: "team-a",
-      body: { metadata: { name: "snap" }, data: { v: "1" } },
+      body: { metadata: { name: "snap", labels: { exact: "y" } }, data: { v: "1" } },
     });
     const before = kube.resourceVersion();
     await api.core.patchNamespacedConfigMap({
@@ -86,18 +172,20 @@ describe("lists at a resourceVersion, and pages over one snapshot", () => {
     });
     await api.core.createNamespacedConfigMap({
       namespace: "team-a",
-      body: { metadata: { name: "later" } },
+      body: { metadata: { name: "later", labels: { exact: "y" } } },
     });
     const past = await api.core.listNamespacedConfigMap({
       namespace: "team-a",
       resourceVersion: before,
       resourceVersionMatch: "Exact",
+      labelSelector: "exact",
     });
     expect(past.metadata?.resourceVersion).toBe(before);
     expect(past.items.map((i) => [i.metadata?.name, i.data?.v])).toEqual([["snap", "1"]]);
     const latest = await api.core.listNamespacedConfigMap({
       namespace: "team-a",
       resourceVersion: before,
+      labelSelector: "exact",
     });
     expect(latest.items.map((i) => i.metadata?.name)).toEqual(["later", "snap"]);
     const future = await failure(
