@@ -52,7 +52,7 @@ function projectionResult(
   effectOf: EffectOf,
   consistent: ConditionState,
 ): ProjectionResult {
-  const { context, projection, consistency } = decision;
+  const { context, projection } = decision;
   const mode = context.cr.spec.syncingMode;
   switch (projection.kind) {
     case "create": {
@@ -117,32 +117,45 @@ function projectionResult(
         projected: false,
         failing: false,
       };
+    case "none":
+      return {
+        state: nothingSent(decision, projection.pending, consistent),
+        projected: false,
+        failing: false,
+      };
   }
-  const previous = context.status.conditions;
-  let state: ConditionState;
-  if (!context.syncEnabled) {
-    state = SYNC_DISABLED;
-  } else if (consistency.kind === "createRejected") {
-    state = previousState(previous, "SpecAligned") ?? {
-      status: "False",
-      reason: "ProjectionFailed",
-      message: "VVP refused the create; it is retried when the spec changes",
-    };
-  } else if (projection.pending && decision.deletion === undefined) {
-    state =
-      consistency.kind === "create"
-        ? { status: "False", reason: "ProjectionFailed", message: "Not projected yet" }
-        : {
-            status: "False",
-            reason: "ProjectionFailed",
-            message: `Spec changes are not projected while the mapping is not intact (Consistent: ${consistent.reason})`,
-          };
-  } else {
-    const before = previousState(previous, "SpecAligned");
-    // Keep a True condition as it is: the steady state must not rewrite status.
-    state = before !== undefined && before.status === "True" ? before : SPEC_UNCHANGED;
+}
+
+// Nothing was sent: sync is off, a create was refused, a change waits for
+// the mapping, or there was nothing to send.
+function nothingSent(
+  decision: Decision,
+  pending: boolean,
+  consistent: ConditionState,
+): ConditionState {
+  const { context, consistency } = decision;
+  const before = previousState(context.status.conditions, "SpecAligned");
+  if (!context.syncEnabled) return SYNC_DISABLED;
+  if (consistency.kind === "createRejected") {
+    return (
+      before ?? {
+        status: "False",
+        reason: "ProjectionFailed",
+        message: "VVP refused the create; it is retried when the spec changes",
+      }
+    );
   }
-  return { state, projected: false, failing: false };
+  if (pending && decision.deletion === undefined) {
+    return consistency.kind === "create"
+      ? { status: "False", reason: "ProjectionFailed", message: "Not projected yet" }
+      : {
+          status: "False",
+          reason: "ProjectionFailed",
+          message: `Spec changes are not projected while the mapping is not intact (Consistent: ${consistent.reason})`,
+        };
+  }
+  // Keep a True condition as it is: the steady state must not rewrite status.
+  return before !== undefined && before.status === "True" ? before : SPEC_UNCHANGED;
 }
 
 function notProjected(effect: Effect, method: string): ConditionState {
