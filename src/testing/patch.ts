@@ -8,13 +8,24 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
+// Sets an own property even for keys like "__proto__", which JSON allows
+// and kube-apiserver stores like any other key.
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 /** RFC 7396: objects merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return structuredClone(patch);
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
+    else setOwn(result, key, mergePatch(result[key], value));
   }
   return result;
 }
@@ -34,15 +45,19 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith("$")) continue;
     if (value === null || (isObject(value) && value.$patch === "delete")) delete result[key];
-    else if (Array.isArray(value)) result[key] = mergeList(result[key], value, patch, key);
-    else if (isObject(value)) result[key] = strategicMergePatch(result[key], value);
-    else result[key] = value;
+    else if (Array.isArray(value)) setOwn(result, key, mergeList(result[key], value, patch, key));
+    else if (isObject(value)) setOwn(result, key, strategicMergePatch(result[key], value));
+    else setOwn(result, key, value);
   }
   for (const [key, value] of Object.entries(patch)) {
     const field = key.startsWith("$deleteFromPrimitiveList/") ? key.slice(25) : undefined;
     if (field === undefined || patch[field] !== undefined || !Array.isArray(result[field]))
       continue;
-    result[field] = (result[field] as unknown[]).filter((item) => !includesJson(value, item));
+    setOwn(
+      result,
+      field,
+      (result[field] as unknown[]).filter((item) => !includesJson(value, item)),
+    );
   }
   const retain = patch.$retainKeys;
   if (Array.isArray(retain)) {
@@ -116,7 +131,7 @@ function withoutDirectives(patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (!key.startsWith("$")) result[key] = withoutDirectives(value);
+    if (!key.startsWith("$")) setOwn(result, key, withoutDirectives(value));
   }
   return result;
 }
@@ -183,7 +198,7 @@ function addAt(root: unknown, pointer: string, value: unknown): unknown {
     }
     parent.splice(index, 0, structuredClone(value));
   } else if (isObject(parent)) {
-    parent[last] = structuredClone(value);
+    setOwn(parent, last, structuredClone(value));
   } else {
     throw unprocessable(
       `jsonpatch: add operation does not apply: doc is missing path: "${pointer}"`,

@@ -88,6 +88,32 @@ export interface DeleteResult {
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+const STRING_FIELDS = ["name", "generateName", "namespace", "resourceVersion", "uid"] as const;
+
+// What JSON decoding into ObjectMeta refuses: the wrong type for a field it knows.
+function metadataShapeError(metadata: ObjectMeta): string | undefined {
+  for (const field of STRING_FIELDS) {
+    const value = metadata[field];
+    if (value !== undefined && value !== null && typeof value !== "string") {
+      return `json: cannot unmarshal ${typeof value} into Go struct field ObjectMeta.metadata.${field} of type string`;
+    }
+  }
+  const finalizers = metadata.finalizers;
+  if (finalizers !== undefined && finalizers !== null) {
+    if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== "string")) {
+      return "json: cannot unmarshal into Go struct field ObjectMeta.metadata.finalizers of type []string";
+    }
+  }
+  for (const field of ["labels", "annotations"] as const) {
+    const map = metadata[field];
+    if (map === undefined || map === null) continue;
+    if (!isPlainObject(map) || Object.values(map).some((v) => typeof v !== "string")) {
+      return `json: cannot unmarshal into Go struct field ObjectMeta.metadata.${field} of type map[string]string`;
+    }
+  }
+  return undefined;
+}
+
 /** In-memory API server state. */
 export class ObjectStore {
   private revision = 0;
@@ -510,7 +536,6 @@ export class ObjectStore {
     old: KubeObject | undefined,
     options: WriteOptions,
   ): void {
-    this.checkLabels(type, object);
     if (options.trusted) return;
     const causes = [
       ...(type.rules?.(object, old) ?? []),
@@ -518,20 +543,6 @@ export class ObjectStore {
         []),
     ];
     if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? "", causes);
-  }
-
-  private checkLabels(type: ResourceType, object: KubeObject): void {
-    for (const [field, map] of [
-      ["metadata.labels", object.metadata.labels],
-      ["metadata.annotations", object.metadata.annotations],
-    ] as const) {
-      if (map === undefined) continue;
-      if (!isPlainObject(map) || Object.values(map).some((v) => typeof v !== "string")) {
-        throw badRequest(
-          `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: json: cannot unmarshal into Go struct field ObjectMeta.${field} of type string`,
-        );
-      }
-    }
   }
 
   private checkName(type: ResourceType, name: string): void {
@@ -616,23 +627,32 @@ export class ObjectStore {
       throw badRequest(`the body of the request was not a ${type.kind} object`);
     }
     const object = structuredClone(body) as KubeObject;
-    if (object.metadata !== undefined && !isPlainObject(object.metadata)) {
-      throw badRequest(
-        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: metadata must be an object`,
+    const cannot = (why: string) =>
+      badRequest(
+        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${why}`,
       );
-    }
     const { apiVersion, kind } = object;
     if (kind !== undefined && kind !== type.kind) {
-      throw badRequest(
-        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: the kind is ${String(kind)}`,
-      );
+      throw cannot(`the kind is ${JSON.stringify(kind)}`);
     }
     if (apiVersion !== undefined && apiVersion !== groupVersion(type)) {
       throw badRequest(
-        `the API version in the data (${String(apiVersion)}) does not match the expected API version (${groupVersion(type)})`,
+        `the API version in the data (${JSON.stringify(apiVersion)}) does not match the expected API version (${groupVersion(type)})`,
       );
     }
-    object.metadata = { ...metadataOf(object) };
+    if (
+      object.metadata !== undefined &&
+      object.metadata !== null &&
+      !isPlainObject(object.metadata)
+    ) {
+      throw cannot("json: cannot unmarshal into Go struct field of type v1.ObjectMeta (metadata)");
+    }
+    const wrong = metadataShapeError(metadataOf(object));
+    if (wrong !== undefined) throw cannot(wrong);
+    const metadata: ObjectMeta = { ...metadataOf(object) };
+    // JSON null is "unset" for ObjectMeta's fields.
+    for (const [key, value] of Object.entries(metadata)) if (value === null) delete metadata[key];
+    object.metadata = metadata;
     return object;
   }
 
