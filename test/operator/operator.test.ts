@@ -218,6 +218,7 @@ describe("the operator in one process", () => {
       1_500,
     );
     expect(logLines.join("\n")).not.toContain(TOKEN);
+    expect((await get(standby, "/metrics")).body).not.toContain(TOKEN);
     expect(logLines.some((line) => line.includes('"msg":"became leader"'))).toBe(true);
   });
 });
