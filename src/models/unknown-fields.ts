@@ -168,7 +168,7 @@ export function fieldSuggester(root: AnySchema, input: unknown): FieldSuggester 
 type KnownNode =
   | {
       type: "object";
-      children: ReadonlyMap<string, KnownNode | undefined>;
+      children: ReadonlyMap<string, KnownNode | null>;
       known: readonly string[];
     }
   | { type: "map"; value: KnownNode }
@@ -186,9 +186,10 @@ function compileKnown(schema: AnySchema, bodyPath: string): KnownNode | undefine
     discriminator?: string;
   };
   if (def.type === "object" && def.shape !== undefined) {
-    const children = new Map<string, KnownNode | undefined>();
+    // null marks a known field with nothing below it to check.
+    const children = new Map<string, KnownNode | null>();
     for (const [key, child] of Object.entries(def.shape)) {
-      children.set(key, compileKnown(child, bodyPath === "" ? key : `${bodyPath}.${key}`));
+      children.set(key, compileKnown(child, bodyPath === "" ? key : `${bodyPath}.${key}`) ?? null);
     }
     const known = [...children.keys(), ...(UNMODELED_VVP_FIELDS[bodyPath] ?? [])];
     return { type: "object", children, known };
@@ -277,10 +278,11 @@ function walkObject(
   path: PropertyKey[],
   warnings: FieldError[],
 ): void {
-  for (const key of Object.keys(record)) {
-    if (known.children.has(key)) {
-      const child = known.children.get(key);
-      if (child === undefined) continue;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const child = known.children.get(key);
+    if (child === null) continue;
+    if (child !== undefined) {
       path.push(key);
       walkBody(child, record[key], path, warnings);
       path.pop();

@@ -37,6 +37,7 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
  * errors: each error looks up its own ancestors, not every other error.
  */
 export function mergeFieldErrors(groups: readonly (readonly FieldError[])[]): FieldError[] {
+  if (groups.every((group) => group.length === 0)) return [];
   const byField = new Map<string, FieldError>();
   for (const group of groups) {
     for (const error of group) if (!byField.has(error.field)) byField.set(error.field, error);

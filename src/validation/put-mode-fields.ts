@@ -21,7 +21,19 @@ for (const { anyOf, hint } of PUT_MODE_REQUIREMENTS) {
   });
   BY_PARENT.set(parent.join("."), group);
 }
-const GROUPS = [...BY_PARENT.values()];
+// Shallower parents first; each group reads its parent from the deepest
+// earlier parent that contains it, so the walk from the root happens once.
+const GROUPS = [...BY_PARENT.values()]
+  .sort((left, right) => left.parent.length - right.parent.length)
+  .map((group, index, sorted) => {
+    let from = -1;
+    for (let earlier = 0; earlier < index; earlier += 1) {
+      const candidate = sorted[earlier]?.parent ?? [];
+      if (candidate.every((name, at) => group.parent[at] === name)) from = earlier;
+    }
+    const skip = from === -1 ? 0 : (sorted[from]?.parent.length ?? 0);
+    return { from, rest: group.parent.slice(skip), checks: group.checks };
+  });
 
 function hasAny(holder: Record<string, unknown>, names: readonly string[]): boolean {
   for (const name of names)
@@ -39,8 +51,10 @@ function hasAny(holder: Record<string, unknown>, names: readonly string[]): bool
 export function putModeFieldErrors(object: unknown): FieldError[] {
   if (valueAt(object, ["spec", "syncingMode"]) !== "PUT") return [];
   const errors: FieldError[] = [];
-  for (const { parent, checks } of GROUPS) {
-    const holder = valueAt(object, parent);
+  const holders: unknown[] = [];
+  for (const { from, rest, checks } of GROUPS) {
+    const holder = valueAt(from === -1 ? object : holders[from], rest);
+    holders.push(holder);
     if (!isJsonObject(holder)) continue;
     for (const { names, field, message } of checks) {
       if (!hasAny(holder, names)) errors.push({ field, reason: "FieldValueRequired", message });

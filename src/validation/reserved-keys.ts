@@ -14,16 +14,19 @@ const ROOTS = [
   ["spec", "initFields"],
 ] as const;
 
-// Each reserved key: its path from the CR root and whether the owner's own
-// instanceId is allowed there, worked out once.
-const RESERVED = ROOTS.flatMap((root) => [
-  { path: [...root, "spec", "template", "metadata", "annotations", RESTART_NONCE_ANNOTATION] },
-  { path: [...root, "metadata", "annotations", CR_UID_ANNOTATION] },
-  { path: [...root, "metadata", "labels", OWNER_LABEL], ownerAllowed: true },
-]).map(({ path, ownerAllowed }) => ({
-  path,
-  ownerAllowed: ownerAllowed === true,
-  field: formatFieldPath(path),
+// Each reserved key: its path below a root, whether the owner's own
+// instanceId is allowed there, and its field path, worked out once.
+const RESERVED = ROOTS.map((root) => ({
+  root,
+  keys: [
+    { path: ["spec", "template", "metadata", "annotations", RESTART_NONCE_ANNOTATION] },
+    { path: ["metadata", "annotations", CR_UID_ANNOTATION] },
+    { path: ["metadata", "labels", OWNER_LABEL], ownerAllowed: true },
+  ].map(({ path, ownerAllowed }) => ({
+    path,
+    ownerAllowed: ownerAllowed === true,
+    field: formatFieldPath([...root, ...path]),
+  })),
 }));
 
 /**
@@ -37,14 +40,18 @@ const RESERVED = ROOTS.flatMap((root) => [
  */
 export function reservedKeyErrors(object: unknown, instanceId: string): FieldError[] {
   const errors: FieldError[] = [];
-  for (const { path, ownerAllowed, field } of RESERVED) {
-    const value = valueAt(object, path);
-    if (value === undefined || (ownerAllowed && value === instanceId)) continue;
-    errors.push({
-      field,
-      reason: "FieldValueForbidden",
-      message: `Forbidden: ${describeValue(value)}: this key is managed by the operator; remove it`,
-    });
+  for (const { root, keys } of RESERVED) {
+    const body = valueAt(object, root);
+    if (body === undefined) continue;
+    for (const { path, ownerAllowed, field } of keys) {
+      const value = valueAt(body, path);
+      if (value === undefined || (ownerAllowed && value === instanceId)) continue;
+      errors.push({
+        field,
+        reason: "FieldValueForbidden",
+        message: `Forbidden: ${describeValue(value)}: this key is managed by the operator; remove it`,
+      });
+    }
   }
   return errors;
 }

@@ -57,15 +57,9 @@ export function validateVvpDeployment(
       reservedKeyErrors(object, options.instanceId),
       options.oldObject == null ? [] : immutableFieldErrors(object, options.oldObject),
     ]);
-    return {
-      allowed: errors.length === 0,
-      errors,
-      warnings: [
-        ...authorWarnings(object, options.oldObject == null),
-        ...schema.warnings.map((warning) => warning.message),
-      ],
-      fieldWarnings: schema.warnings,
-    };
+    const warnings = authorWarnings(object, options.oldObject == null);
+    for (const warning of schema.warnings) warnings.push(warning.message);
+    return { allowed: errors.length === 0, errors, warnings, fieldWarnings: schema.warnings };
   } catch (error) {
     // Only reachable through inputs no JSON document produces (throwing getters, proxies).
     return {
