@@ -92,6 +92,26 @@ describe("validateVvpDeployment on any input", () => {
     );
   });
 
+  it("reports what parse reports: the same warnings, and each parse error at its field or above", () => {
+    const covers = (field: string, other: string): boolean =>
+      other === field ||
+      other === "<root>" ||
+      field.startsWith(`${other}.`) ||
+      field.startsWith(`${other}[`);
+    fc.assert(
+      fc.property(mutatedCr, (cr) => {
+        const parsed = parseVvpDeployment(cr);
+        const result = validateVvpDeployment(cr, options);
+        expect(result.fieldWarnings).toEqual(parsed.warnings);
+        if (parsed.ok) return;
+        for (const error of parsed.errors) {
+          expect(result.errors.some((other) => covers(error.field, other.field))).toBe(true);
+        }
+      }),
+      propertyParameters,
+    );
+  });
+
   it("never throws on updates from one mutated CR to another", () => {
     fc.assert(
       fc.property(mutatedCr, mutatedCr, (cr, old) =>
