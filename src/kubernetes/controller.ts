@@ -100,14 +100,25 @@ export interface ControllerStats {
   reconciles: number;
   /** Status writes refused with 409 (then re-read and reconciled again). */
   conflicts: number;
+  /** Watch events skipped because their version was already handled (our own writes). */
+  skipped: number;
+  /** Reconciles that failed and were re-queued with backoff. */
   errors: number;
+  /** VVP list requests of the fleet resyncs. */
   fleetLists: number;
+  /** Keys waiting in the queue. */
   queueDepth: number;
+  /** Keys being reconciled. */
   inFlight: number;
 }
 
 /** What one reconcile of a key ended with. */
-type KeyOutcome = { kind: "done"; requeueAfterMs: number } | { kind: "conflict" };
+type KeyOutcome =
+  | { kind: "done"; requeueAfterMs: number; handled: string[] }
+  | { kind: "conflict" };
+
+/** How many handled resourceVersions are remembered per CR. */
+const HANDLED_VERSIONS = 4;
 
 const noMetrics: ControllerMetrics = {
   reconcileDone: () => {},
@@ -141,6 +152,7 @@ export function createVvpDeploymentController(
     hooks: metrics,
   });
   const uidToKey = new Map<string, string>();
+  const handledVersions = new Map<string, string[]>();
   const prefetched = new Map<string, Deployment>();
   const crs = createInformer({
     api,
@@ -173,7 +185,7 @@ export function createVvpDeploymentController(
           // A record changed or deleted behind our back: look at its CR now.
           onChange: (uid) => {
             const key = uidToKey.get(uid);
-            if (key !== undefined) queue.add(key);
+            if (key !== undefined) queue.add(key, true);
           },
         })
       : undefined;
@@ -189,7 +201,7 @@ export function createVvpDeploymentController(
     logger,
   });
   const clients = new Map<string, VvpClient>();
-  const counters = { reconciles: 0, conflicts: 0, errors: 0, fleetLists: 0 };
+  const counters = { reconciles: 0, conflicts: 0, skipped: 0, errors: 0, fleetLists: 0 };
   let running = false;
   let stopping = false;
   let activeWorkers = 0;
@@ -274,7 +286,9 @@ export function createVvpDeploymentController(
       if (error instanceof TokenUnavailableError) await reportTokenFailure(cr, error);
       throw error;
     }
-    const writer = createFinalizerWriter(api, cr);
+    const written: string[] = [];
+    const onWritten = (version: string) => written.push(version);
+    const writer = createFinalizerWriter(api, cr, onWritten);
     const result = await reconcileOnce({
       cr: cr as unknown as VvpDeployment,
       client,
@@ -293,22 +307,50 @@ export function createVvpDeploymentController(
       });
     }
     if (result.changed && !writer.released) {
-      const written = await writeStatus(api, writer.current, cr.status, result.cr.status);
-      if (written === "conflict") return { kind: "conflict" };
+      const outcome = await writeStatus(
+        api,
+        writer.current,
+        cr.status,
+        result.cr.status,
+        onWritten,
+      );
+      if (outcome === "conflict") return { kind: "conflict" };
     }
-    return { kind: "done", requeueAfterMs: result.requeueAfterMs };
+    const start = cr.metadata?.resourceVersion;
+    return {
+      kind: "done",
+      requeueAfterMs: result.requeueAfterMs,
+      handled: start === undefined ? written : [start, ...written],
+    };
   };
 
-  /** Reconciles one key; a status write that lost a race is re-read and reconciled again. */
-  const processKey = async (key: string): Promise<number> => {
+  /**
+   * Reconciles one key; a status write that lost a race is re-read and
+   * reconciled again. A watch event for a version this controller already
+   * handled (the one a reconcile started from, or wrote itself) is skipped:
+   * our own finalizer and status writes, or a stale cached copy of them, need
+   * no second reconcile (ours; a resync, requeue or retry always runs).
+   */
+  const processKey = async (key: string): Promise<number | "skipped"> => {
     const [namespace = "", name = ""] = splitKey(key);
+    const forced = queue.takeForced(key);
     let cr = crs.get(namespace, name);
+    if (cr === undefined) handledVersions.delete(key);
+    const version = cr?.metadata?.resourceVersion;
+    if (!forced && version !== undefined && handledVersions.get(key)?.includes(version)) {
+      counters.skipped += 1;
+      return "skipped";
+    }
     const deployment = prefetched.get(key);
     prefetched.delete(key);
     for (let attempt = 0; cr !== undefined; attempt += 1) {
       counters.reconciles += 1;
       const outcome = await reconcileCr(cr, attempt === 0 ? deployment : undefined);
-      if (outcome.kind === "done") return outcome.requeueAfterMs;
+      if (outcome.kind === "done") {
+        const remembered = [...(handledVersions.get(key) ?? []), ...outcome.handled];
+        handledVersions.set(key, remembered.slice(-HANDLED_VERSIONS));
+        return outcome.requeueAfterMs;
+      }
       counters.conflicts += 1;
       if (attempt >= 2) throw new Error("the status write kept conflicting (409)");
       logger.debug({ key }, "status write conflicted; reconciling the fresh CR");
@@ -324,11 +366,12 @@ export function createVvpDeploymentController(
       activeWorkers += 1;
       metrics.activeWorkers(activeWorkers);
       const started = performance.now();
-      let result: "success" | "error" | "requeue_after" = "success";
+      let result: "success" | "error" | "requeue_after" | "skipped" = "success";
       try {
         const requeueAfterMs = await processKey(key);
-        queue.forget(key);
-        if (requeueAfterMs > 0) {
+        if (requeueAfterMs === "skipped") result = "skipped";
+        else queue.forget(key);
+        if (typeof requeueAfterMs === "number" && requeueAfterMs > 0) {
           result = "requeue_after";
           queue.addAfter(key, requeueAfterMs);
         }
@@ -344,7 +387,9 @@ export function createVvpDeploymentController(
         queue.done(key);
         activeWorkers -= 1;
         metrics.activeWorkers(activeWorkers);
-        metrics.reconcileDone(result, (performance.now() - started) / 1000);
+        if (result !== "skipped") {
+          metrics.reconcileDone(result, (performance.now() - started) / 1000);
+        }
       }
     }
   };
@@ -377,7 +422,7 @@ export function createVvpDeploymentController(
         logger.warn({ vvpNamespace, ...errorFields(error) }, "fleet observation failed");
       }
     }
-    for (const cr of crs.list()) queue.add(keyOf(cr));
+    for (const cr of crs.list()) queue.add(keyOf(cr), true);
   };
 
   const resync = () => {

@@ -18,8 +18,15 @@ export interface TrackingFinalizerWriter extends FinalizerWriter {
   readonly released: boolean;
 }
 
+/** Called with the resourceVersion each write of ours produced. */
+export type OnWritten = (resourceVersion: string) => void;
+
 /** Creates the finalizer writer of one reconcile of `cr`. */
-export function createFinalizerWriter(api: KubeApi, cr: KubeObject): TrackingFinalizerWriter {
+export function createFinalizerWriter(
+  api: KubeApi,
+  cr: KubeObject,
+  onWritten: OnWritten = () => {},
+): TrackingFinalizerWriter {
   let current = cr;
   let released = false;
   const { namespace = "", name = "" } = cr.metadata ?? {};
@@ -32,6 +39,8 @@ export function createFinalizerWriter(api: KubeApi, cr: KubeObject): TrackingFin
         current = await api.mergePatch("vvpdeployments", namespace, name, {
           metadata: { resourceVersion: current.metadata?.resourceVersion, finalizers: next },
         });
+        const written = current.metadata?.resourceVersion;
+        if (written !== undefined) onWritten(written);
         return;
       } catch (error) {
         if (!isConflict(error) || attempt >= FINALIZER_ATTEMPTS) throw error;
@@ -82,17 +91,20 @@ export async function writeStatus(
   cr: KubeObject,
   previous: unknown,
   status: unknown,
+  onWritten: OnWritten = () => {},
 ): Promise<StatusWriteResult> {
   if (JSON.stringify(previous ?? {}) === JSON.stringify(status ?? {})) return "unchanged";
   const { namespace = "", name = "", resourceVersion } = cr.metadata ?? {};
   try {
-    await api.mergePatch(
+    const written = await api.mergePatch(
       "vvpdeployments",
       namespace,
       name,
       { metadata: { resourceVersion }, status: mergePatchOf(previous ?? {}, status ?? {}) },
       { subresource: "status" },
     );
+    const version = written.metadata?.resourceVersion;
+    if (version !== undefined) onWritten(version);
     return "written";
   } catch (error) {
     if (isConflict(error)) return "conflict";

@@ -64,9 +64,15 @@ export function createKubernetesMappingStore(
     onChange: (change, object) => {
       const uid = uidOf(object);
       if (uid === undefined) return;
+      const known = byUid.get(uid);
       if (change === "deleted") byUid.delete(uid);
       else byUid.set(uid, object);
-      options.onChange?.(uid);
+      // The echo of our own write (already in the index) is no news.
+      const echo =
+        change === "deleted"
+          ? known === undefined
+          : known?.metadata?.resourceVersion === object.metadata?.resourceVersion;
+      if (!echo) options.onChange?.(uid);
     },
   });
 

@@ -43,6 +43,7 @@ export class WorkQueue {
   readonly #processing = new Set<string>();
   readonly #waiting = new Map<string, { at: number; handle: unknown }>();
   readonly #getters: ((key: string | undefined) => void)[] = [];
+  readonly #forced = new Set<string>();
   readonly #backoff: ItemBackoff;
   readonly #hooks: WorkQueueHooks;
   readonly #timers: QueueTimers;
@@ -54,9 +55,15 @@ export class WorkQueue {
     this.#timers = options.timers ?? realTimers;
   }
 
-  /** Adds the key now, unless it is already waiting to be processed. */
-  add(key: string): void {
-    if (this.#shuttingDown || this.#dirty.has(key)) return;
+  /**
+   * Adds the key now, unless it is already waiting to be processed. `forced`
+   * marks a reconcile that must run even if nothing changed in Kubernetes (a
+   * resync, a requeue-after, a retry); see takeForced.
+   */
+  add(key: string, forced = false): void {
+    if (this.#shuttingDown) return;
+    if (forced) this.#forced.add(key);
+    if (this.#dirty.has(key)) return;
     this.#dirty.add(key);
     this.#hooks.queueAdd?.();
     // A key being processed is put back by done(), never handed out twice.
@@ -68,7 +75,7 @@ export class WorkQueue {
   addAfter(key: string, ms: number): void {
     if (this.#shuttingDown) return;
     if (ms <= 0) {
-      this.add(key);
+      this.add(key, true);
       return;
     }
     const at = this.#timers.now() + ms;
@@ -79,7 +86,7 @@ export class WorkQueue {
     }
     const handle = this.#timers.setTimeout(() => {
       this.#waiting.delete(key);
-      this.add(key);
+      this.add(key, true);
     }, ms);
     this.#waiting.set(key, { at, handle });
   }
@@ -113,6 +120,11 @@ export class WorkQueue {
   done(key: string): void {
     this.#processing.delete(key);
     if (this.#dirty.has(key) && !this.#shuttingDown) this.#enqueue(key);
+  }
+
+  /** Whether the key was added as forced since it was last taken; clears the mark. */
+  takeForced(key: string): boolean {
+    return this.#forced.delete(key);
   }
 
   /** Keys waiting to be handed out. */

@@ -163,6 +163,26 @@ describe("the mapping store", () => {
 });
 
 describe("reconciling", () => {
+  it("reconciles a new CR once: the watch events of its own finalizer and status writes are skipped", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    const controller = await world.start();
+    kube.apply(crObject("once"));
+    await until(() => healthy(world as World, "once"));
+    await until(() => controller.stats().skipped >= 1 && controller.stats().inFlight === 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(controller.stats()).toMatchObject({ reconciles: 1, conflicts: 0, errors: 0 });
+    // GET by name (404), POST: nothing more.
+    expect(vvp.requests.map((request) => request.method)).toEqual(["GET", "POST"]);
+    // An author's edit is not one of ours: it is reconciled.
+    const object = cr(world, "once") as unknown as {
+      spec: { deployment: { spec: { state: string } } };
+    };
+    object.spec.deployment.spec.state = "RUNNING";
+    kube.apply(object);
+    await until(() => controller.stats().reconciles >= 2);
+  });
+
   it("a spec edit during a reconcile makes the status write conflict (409): the fresh CR is reconciled, nothing overwritten", async () => {
     world = await startWorld();
     const { kube, vvp } = world;
