@@ -65,6 +65,19 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     vvpUrl: flags.vvpUrl ?? DEFAULT_INSTALL.vvpUrl,
     replicas: Number(flags.replicas ?? DEFAULT_INSTALL.replicas),
   };
+  const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const names = [options.namespace, options.instanceId, ...options.watchedNamespaces];
+  const bad = names.find((name) => !dnsLabel.test(name));
+  if (bad !== undefined || options.watchedNamespaces.length === 0) {
+    command.error(`generate-deploy: ${JSON.stringify(bad ?? "")} is not a valid name`, {
+      exitCode: 2,
+    });
+  }
+  if (!Number.isInteger(options.replicas) || options.replicas < 1) {
+    command.error("generate-deploy: --replicas must be a whole number of at least 1", {
+      exitCode: 2,
+    });
+  }
   const out = flags.out;
   const written =
     out === undefined ? await generateDeploy(options) : await generateDeploy(options, out, out);
