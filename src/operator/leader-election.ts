@@ -93,6 +93,8 @@ export class LeaseCandidate {
     this.observe(stored, now);
     const heldByOther =
       stored.record.holderIdentity !== "" && stored.record.holderIdentity !== this.identity;
+    // Ours: our configured duration rather than the record's whole seconds (client-go reads
+    // the record), so sub-second test timings work; replicas of one instance share their flags.
     if (heldByOther && now < this.observedAt + this.options.leaseDurationMs) return false;
     return this.write(now, stored);
   }
