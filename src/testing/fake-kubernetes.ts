@@ -24,6 +24,7 @@ import { KubeApiError, type StatusCause } from "./status.js";
 import { type DeleteResult, ObjectStore, type WriteValidator } from "./store.js";
 import { generateTestTls } from "./tls.js";
 import type { WatchStream } from "./watch.js";
+import type { WebhookRouting } from "./webhooks.js";
 
 /** Run our CRD schema and webhook rules on VvpDeployment writes (422 Invalid with causes). */
 export interface FakeValidationOptions {
@@ -54,6 +55,8 @@ export interface FakeKubernetesOptions {
   now?: () => Date;
   /** Serve `/openapi/v3` (default true): kubectl then leaves field validation to the server. */
   openApi?: boolean;
+  /** How stored ValidatingWebhookConfigurations reach their webhooks (Service URLs, a CA when no caBundle). */
+  webhooks?: WebhookRouting;
 }
 
 /** An open watch, as tests see it. */
@@ -232,6 +235,7 @@ export async function startFakeKubernetes(
       : { defaultWatchTimeoutMs: options.defaultWatchTimeoutMs }),
     now,
     openApi: options.openApi === false ? () => undefined : openApiServer(store),
+    webhooks: options.webhooks ?? {},
   };
   const notify = () => {
     for (const waiter of waiters) waiter();

@@ -16,3 +16,4 @@ export type { LoggedRequest } from "./request-log.js";
 export type { ExpiredWatchStart } from "./server.js";
 export { KubeApiError, type KubeStatus, type StatusCause, type StatusReason } from "./status.js";
 export type { DeleteResult } from "./store.js";
+export type { WebhookRouting } from "./webhooks.js";

@@ -24,9 +24,10 @@ import {
   pathNotFound,
   unsupportedPatch,
 } from "./status.js";
-import type { ObjectStore, WriteTarget } from "./store.js";
+import { type DeleteResult, type ObjectStore, StaleWriteError, type WriteTarget } from "./store.js";
 import { tableOf, wantsTable } from "./table.js";
 import { WatchStream } from "./watch.js";
+import { type AdmissionOperation, admit, type WebhookRouting, webhooksFor } from "./webhooks.js";
 
 /** How an expired watch start is answered: HTTP 410, or 200 and an ERROR event (as the watch cache does). */
 export type ExpiredWatchStart = "status" | "event";
@@ -46,6 +47,8 @@ export interface ServerContext {
   now: () => Date;
   /** Serves an OpenAPI document at this path (or 404). */
   openApi: (path: string) => unknown | undefined;
+  /** How validating admission webhooks are reached. */
+  webhooks: WebhookRouting;
 }
 
 const PATCH_TYPES = [
@@ -178,7 +181,7 @@ function send(
   exchange: Exchange,
   code: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ): void {
   const { response, entry, context } = exchange;
   entry.status = code;
@@ -345,8 +348,14 @@ async function collection(
   if (method === "POST") {
     if (type.namespaced && namespace === undefined) throw methodNotAllowed(method);
     const body = await readObject(request);
-    const created = context.store.create(type, namespace, body, { dryRun: dryRunOf(url) });
-    send(exchange, 201, outgoing(type, created));
+    const { object, warnings } = await admitted(
+      exchange,
+      type,
+      { operation: "CREATE", namespace, name: nameIn(body) },
+      dryRunOf(url),
+      (options) => context.store.create(type, namespace, body, options),
+    );
+    send(exchange, 201, outgoing(type, object), warningHeaders(warnings));
     return;
   }
   if (method === "DELETE") {
@@ -559,8 +568,14 @@ async function item(
   }
   if (method === "PUT") {
     const body = await readObject(request);
-    const updated = store.update(type, namespace, name, body, { target, dryRun: dryRunOf(url) });
-    send(exchange, 200, outgoing(type, updated));
+    const { object, warnings } = await admitted(
+      exchange,
+      type,
+      { operation: "UPDATE", namespace, name, target },
+      dryRunOf(url),
+      (options) => store.update(type, namespace, name, body, { target, ...options }),
+    );
+    send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
     return;
   }
   if (method === "PATCH") {
@@ -572,7 +587,7 @@ async function item(
     const options = text.trim() === "" ? {} : parseJson(text);
     const preconditions =
       isPlainObject(options) && isPlainObject(options.preconditions) ? options.preconditions : {};
-    const result = store.delete(type, namespace, name, {
+    const deleteOptions = {
       preconditions: {
         ...(typeof preconditions.uid === "string" ? { uid: preconditions.uid } : {}),
         ...(typeof preconditions.resourceVersion === "string"
@@ -582,7 +597,8 @@ async function item(
       dryRun:
         dryRunOf(url) ||
         (isPlainObject(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All")),
-    });
+    };
+    const result = await admittedDelete(exchange, type, namespace, name, deleteOptions);
     // kube-apiserver answers 200 whether the object is gone or only marked
     // (202 only for an explicit orphanDependents=false); a finished delete of a
     // built-in answers a Success Status, of a custom resource the object.
@@ -622,8 +638,14 @@ async function patchObject(
       : contentType === "application/merge-patch+json"
         ? (current: KubeObject) => mergePatchObject(current, patch)
         : (current: KubeObject) => strategicMergePatch(current, patch);
-  const patched = context.store.patch(type, namespace, name, apply, { target, dryRun });
-  send(exchange, 200, outgoing(type, patched));
+  const { object, warnings } = await admitted(
+    exchange,
+    type,
+    { operation: "UPDATE", namespace, name, target },
+    dryRun,
+    (options) => context.store.patch(type, namespace, name, apply, { target, ...options }),
+  );
+  send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
 }
 
 function mergePatchObject(current: KubeObject, patch: unknown): unknown {
@@ -676,29 +698,29 @@ async function applyPatch(
     throw badRequest("error decoding YAML: the applied configuration must be an object");
   const exists = context.store.list(type, namespace).some((o) => o.metadata.name === name);
   if (!exists && target === "main") {
-    const created = context.store.create(
-      type,
-      namespace,
-      mergePatch(
-        {},
-        {
-          ...config,
-          metadata: { ...(isPlainObject(config.metadata) ? config.metadata : {}), name },
-        },
-      ),
-      { dryRun },
+    const body = mergePatch(
+      {},
+      { ...config, metadata: { ...(isPlainObject(config.metadata) ? config.metadata : {}), name } },
     );
-    send(exchange, 201, outgoing(type, created));
+    const { object, warnings } = await admitted(
+      exchange,
+      type,
+      { operation: "CREATE", namespace, name },
+      dryRun,
+      (options) => context.store.create(type, namespace, body, options),
+    );
+    send(exchange, 201, outgoing(type, object), warningHeaders(warnings));
     return;
   }
-  const applied = context.store.patch(
+  const apply = (current: KubeObject) => mergePatch(current, withoutNulls(config));
+  const { object, warnings } = await admitted(
+    exchange,
     type,
-    namespace,
-    name,
-    (current) => mergePatch(current, withoutNulls(config)),
-    { target, dryRun },
+    { operation: "UPDATE", namespace, name, target },
+    dryRun,
+    (options) => context.store.patch(type, namespace, name, apply, { target, ...options }),
   );
-  send(exchange, 200, outgoing(type, applied));
+  send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
 }
 
 // In an applied configuration null means "unset by me", not "delete".
@@ -795,4 +817,123 @@ function watchTable(
     if (!withColumns) table.columnDefinitions = [];
     return table;
   };
+}
+
+/** A write to admit: its operation and the object it names. */
+interface AdmissionTarget {
+  operation: AdmissionOperation;
+  namespace: string | undefined;
+  name: string;
+  target?: WriteTarget;
+}
+
+const ADMISSION_ATTEMPTS = 5;
+
+function nameIn(body: unknown): string {
+  const metadata = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata : {};
+  return typeof metadata.name === "string" ? metadata.name : "";
+}
+
+function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
+  if (warnings.length === 0) return {};
+  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, " "))}`) };
+}
+
+/**
+ * Runs a write through the validating webhooks that cover it, as
+ * kube-apiserver does: the object is computed (and validated) first, the
+ * webhooks see it, then it is written if nothing changed meanwhile (else
+ * admission reruns on the new version). Without webhooks the write is direct.
+ */
+async function admitted(
+  exchange: Exchange,
+  type: ResourceType,
+  target: AdmissionTarget,
+  dryRun: boolean,
+  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+): Promise<{ object: KubeObject; warnings: string[] }> {
+  const { store, webhooks } = exchange.context;
+  const subresource = target.target === "status" ? "status" : undefined;
+  const base = {
+    type,
+    operation: target.operation,
+    ...(subresource === undefined ? {} : { subresource }),
+    ...(target.namespace === undefined ? {} : { namespace: target.namespace }),
+    name: target.name,
+    dryRun,
+  };
+  const hooks = webhooksFor(store, base);
+  if (hooks.length === 0) return { object: write({ dryRun }), warnings: [] };
+  for (let attempt = 0; attempt < ADMISSION_ATTEMPTS; attempt++) {
+    const old =
+      target.operation === "CREATE" ? undefined : store.get(type, target.namespace, target.name);
+    const preview = write({ dryRun: true });
+    const warnings = await admit(
+      store,
+      hooks,
+      {
+        ...base,
+        name: preview.metadata.name ?? target.name,
+        object: preview,
+        ...(old === undefined ? {} : { oldObject: old }),
+      },
+      webhooks,
+    );
+    if (dryRun) return { object: preview, warnings };
+    const expected = old?.metadata.resourceVersion;
+    try {
+      return {
+        object: write({
+          dryRun: false,
+          ...(expected === undefined ? {} : { expectResourceVersion: expected }),
+        }),
+        warnings,
+      };
+    } catch (error) {
+      if (!(error instanceof StaleWriteError)) throw error;
+    }
+  }
+  throw new KubeApiError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${type.plural} "${target.name}": the object kept changing during admission`,
+  );
+}
+
+/** A DELETE through the webhooks that cover DELETE (they see the old object). */
+async function admittedDelete(
+  exchange: Exchange,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  options: { preconditions: { uid?: string; resourceVersion?: string }; dryRun: boolean },
+): Promise<DeleteResult> {
+  const { store, webhooks } = exchange.context;
+  const base = {
+    type,
+    operation: "DELETE" as const,
+    ...(namespace === undefined ? {} : { namespace }),
+    name,
+    dryRun: options.dryRun,
+  };
+  const hooks = webhooksFor(store, base);
+  if (hooks.length === 0) return store.delete(type, namespace, name, options);
+  for (let attempt = 0; attempt < ADMISSION_ATTEMPTS; attempt++) {
+    const old = store.get(type, namespace, name);
+    store.delete(type, namespace, name, { ...options, dryRun: true });
+    await admit(store, hooks, { ...base, oldObject: old }, webhooks);
+    try {
+      return store.delete(type, namespace, name, {
+        ...options,
+        expectResourceVersion: old.metadata.resourceVersion ?? "",
+      });
+    } catch (error) {
+      if (!(error instanceof StaleWriteError)) throw error;
+    }
+  }
+  throw new KubeApiError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${type.plural} "${name}": the object kept changing during admission`,
+  );
 }

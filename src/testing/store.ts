@@ -71,12 +71,24 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Direct server-side writes: skip the configured validator (test setup). */
   trusted?: boolean;
+  /** Admission saw this version: a write finding another throws StaleWriteError (then admission reruns). */
+  expectResourceVersion?: string;
+}
+
+/** The object changed between admission and the write; kube-apiserver retries such writes. */
+export class StaleWriteError extends Error {
+  constructor() {
+    super("the object changed during admission");
+    this.name = "StaleWriteError";
+  }
 }
 
 /** DELETE options the fake honours: preconditions and dry run. */
 export interface DeleteOptions {
   preconditions?: { resourceVersion?: string; uid?: string };
   dryRun?: boolean;
+  /** Admission saw this version (see WriteOptions). */
+  expectResourceVersion?: string;
 }
 
 /** The result of a DELETE: the object and whether it is gone or only marked. */
@@ -310,6 +322,12 @@ export class ObjectStore {
     options: DeleteOptions = {},
   ): DeleteResult {
     const current = this.get(type, namespace, name);
+    if (
+      options.expectResourceVersion !== undefined &&
+      options.expectResourceVersion !== current.metadata.resourceVersion
+    ) {
+      throw new StaleWriteError();
+    }
     this.checkPreconditions(type, current, options.preconditions);
     const metadata = current.metadata;
     if (type.kind === "Namespace" && type.group === "") {
@@ -379,6 +397,12 @@ export class ObjectStore {
     candidate: KubeObject,
     options: WriteOptions,
   ): KubeObject {
+    if (
+      options.expectResourceVersion !== undefined &&
+      options.expectResourceVersion !== current.metadata.resourceVersion
+    ) {
+      throw new StaleWriteError();
+    }
     this.checkIdentity(type, current, candidate);
     this.checkResourceVersion(type, current, candidate);
     const target = options.target ?? "main";
