@@ -5,6 +5,7 @@ import {
   type V1Lease,
   V1MicroTime,
 } from "@kubernetes/client-node";
+import { withDeadline } from "./kube-deadline.js";
 import {
   LeaseConflictError,
   type LeaseRecord,
@@ -12,10 +13,12 @@ import {
   type StoredLease,
 } from "./leader-election.js";
 
-/** Where the Lease lives. */
+/** Where the Lease lives, and how long one call may take. */
 export interface LeaseLocation {
   namespace: string;
   name: string;
+  /** Deadline of each call (default 10 s): an abandoned attempt must not leave a request hanging. */
+  requestTimeoutMs?: number;
 }
 
 /** The LeaseStore over client-node's CoordinationV1Api: read, create, replace with resourceVersion. */
@@ -25,10 +28,11 @@ export function createKubernetesLeaseStore(
 ): LeaseStore {
   const api = kubeConfig.makeApiClient(CoordinationV1Api);
   const { namespace, name } = location;
+  const deadline = withDeadline(location.requestTimeoutMs ?? 10_000);
   return {
     async get() {
       try {
-        return fromLease(await api.readNamespacedLease({ name, namespace }));
+        return fromLease(await api.readNamespacedLease({ name, namespace }, deadline));
       } catch (error) {
         if (error instanceof ApiException && error.code === 404) return undefined;
         throw describe(error, "read");
@@ -47,7 +51,7 @@ export function createKubernetesLeaseStore(
     async update(record, resourceVersion) {
       try {
         const body = toLease(location, record, resourceVersion);
-        return fromLease(await api.replaceNamespacedLease({ name, namespace, body }));
+        return fromLease(await api.replaceNamespacedLease({ name, namespace, body }, deadline));
       } catch (error) {
         if (error instanceof ApiException && error.code === 409) throw new LeaseConflictError();
         throw describe(error, "update");

@@ -1,4 +1,5 @@
 import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { withDeadline } from "./kube-deadline.js";
 import { reasonOf } from "./kube-lease-store.js";
 import type { ApiKeySecretLookup } from "./webhook-server.js";
 
@@ -10,11 +11,15 @@ export const API_TOKEN_KEY = "token";
  * non-empty `token` key, not found, or without the key. The value is read by
  * the API call but never kept, returned or logged.
  */
-export function createKubernetesSecretLookup(kubeConfig: KubeConfig): ApiKeySecretLookup {
+export function createKubernetesSecretLookup(
+  kubeConfig: KubeConfig,
+  requestTimeoutMs = 5_000,
+): ApiKeySecretLookup {
   const api = kubeConfig.makeApiClient(CoreV1Api);
+  const deadline = withDeadline(requestTimeoutMs);
   return async (namespace, name) => {
     try {
-      const secret = await api.readNamespacedSecret({ name, namespace });
+      const secret = await api.readNamespacedSecret({ name, namespace }, deadline);
       const encoded = secret.data?.[API_TOKEN_KEY] ?? secret.stringData?.[API_TOKEN_KEY];
       return typeof encoded === "string" && encoded !== "" ? "found" : "no-token-key";
     } catch (error) {

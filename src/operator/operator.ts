@@ -161,6 +161,7 @@ export async function startOperator(
       store: createKubernetesLeaseStore(kubeConfig, {
         namespace: election.namespace,
         name: election.leaseName,
+        requestTimeoutMs: election.renewDeadlineMs,
       }),
       identity,
       leaseDurationMs: election.leaseDurationMs,

@@ -283,6 +283,22 @@ describe("the Lease store and the Secret lookup over client-node", () => {
     ).rejects.toBeInstanceOf(LeaseConflictError);
   });
 
+  it("aborts a Lease call that hangs past its deadline", async () => {
+    const store = createKubernetesLeaseStore(kubeConfig, {
+      namespace: "default",
+      name: "slow-test",
+      requestTimeoutMs: 200,
+    });
+    kube.faults.slow(3_000, { resource: "leases" });
+    const started = performance.now();
+    try {
+      await expect(store.get()).rejects.toThrow(/Lease read failed/);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      kube.faults.slow(0);
+    }
+  });
+
   it("tells a present token Secret from a missing one and one without the token key", async () => {
     kube.apply({
       apiVersion: "v1",
