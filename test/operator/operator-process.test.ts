@@ -233,6 +233,7 @@ describe("vvp-operator processes with leader election", () => {
       () => c.logs.some((line) => line.msg === "competing for leadership"),
       "c to compete",
     );
+    expect(await reconciles(c)).toBe(0);
     const terminatedAt = performance.now();
     standby.child.kill("SIGTERM");
     await waitFor(() => becameLeader(c), "c to take over", 20_000);
