@@ -86,6 +86,8 @@ const BUILT_IN_COLUMNS: Record<string, BuiltInColumn[]> = {
       return ref === undefined ? "" : `${String(ref.kind ?? "").toLowerCase()}/${ref.name ?? ""}`;
     }),
     column("Message", (o) => field(o, "note") || field(o, "message")),
+    // kubectl shows an Event's name only with -o wide, last.
+    column("Name", (o) => o.metadata.name ?? "", { format: "name", priority: 1 }),
   ],
   CustomResourceDefinition: [
     column("Created At", (o) => field(o, "metadata", "creationTimestamp"), { type: "date" }),
@@ -121,8 +123,9 @@ export function tableOf(
 ): Record<string, unknown> {
   const custom = type.custom ? (type.columns ?? []) : undefined;
   const builtIn = custom === undefined ? (BUILT_IN_COLUMNS[type.kind] ?? [column("Age", age)]) : [];
+  const nameFirst = !builtIn.some((c) => c.format === "name");
   const columnDefinitions: ColumnDefinition[] = [
-    NAME_COLUMN,
+    ...(nameFirst ? [NAME_COLUMN] : []),
     ...(custom ?? []).map((c) => ({
       name: c.name,
       type: c.type,
@@ -136,7 +139,7 @@ export function tableOf(
     columnDefinitions.push({ name: "Age", type: "date", format: "", description: "", priority: 0 });
   }
   const rows = objects.map((object) => {
-    const cells: Cell[] = [object.metadata.name ?? ""];
+    const cells: Cell[] = nameFirst ? [object.metadata.name ?? ""] : [];
     if (custom !== undefined) {
       cells.push(...custom.map((c) => customCell(c, object, now)));
       if (custom.length === 0) cells.push(age(object, now));

@@ -180,6 +180,81 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     ).toContain("No resources found");
   });
 
+  it("delete waits until the last finalizer is removed", async () => {
+    await kubectl("apply", "-f", join(dir, "cr.yaml"));
+    await kubectl(
+      "patch",
+      "vvpdeployment",
+      "my-deployment",
+      ...N,
+      "--type",
+      "merge",
+      "-p",
+      '{"metadata":{"finalizers":["ververica.platform/finalizer"]}}',
+    );
+    let finished = false;
+    const deleting = kubectl(
+      "delete",
+      "vvpdeployment",
+      "my-deployment",
+      ...N,
+      "--timeout=15s",
+    ).then((out) => {
+      finished = true;
+      return out;
+    });
+    await kube.waitFor(
+      () =>
+        kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.metadata
+          .deletionTimestamp !== undefined && kube.watches().length > 0,
+      10_000,
+    );
+    expect(finished).toBe(false);
+    kube.apply({
+      ...kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment"),
+      metadata: {
+        ...kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.metadata,
+        finalizers: [],
+      },
+    });
+    expect(await deleting).toContain('vvpdeployment.ververica.platform "my-deployment" deleted');
+  });
+
+  it("shows events.k8s.io Events in get events and describe", async () => {
+    await kubectl("apply", "-f", join(dir, "cr.yaml"));
+    kube.apply({
+      apiVersion: "events.k8s.io/v1",
+      kind: "Event",
+      metadata: { name: "my-deployment.1", namespace: "my-deploy-namespace" },
+      eventTime: "2026-01-01T00:00:00.000000Z",
+      type: "Warning",
+      reason: "ApiKeySecretMissing",
+      note: "Secret my-vvp-apikey not found",
+      action: "Reconcile",
+      reportingController: "ververica.platform/vvp-operator",
+      reportingInstance: "vvp-operator-0",
+      regarding: {
+        apiVersion: "ververica.platform/v1",
+        kind: "VvpDeployment",
+        name: "my-deployment",
+        namespace: "my-deploy-namespace",
+        // kubectl describe selects the object's events by uid too.
+        uid: kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.metadata.uid,
+      },
+    });
+    const events = rows(await kubectl("get", "events", ...N));
+    expect(events[0]).toEqual(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
+    expect(events[1]?.slice(1)).toEqual([
+      "Warning",
+      "ApiKeySecretMissing",
+      "vvpdeployment/my-deployment",
+      "Secret my-vvp-apikey not found",
+    ]);
+    expect(await kubectl("describe", "vvpdeployment", "my-deployment", ...N)).toMatch(
+      /Warning\s+ApiKeySecretMissing\s+\S+\s+ververica\.platform\/vvp-operator\s+Secret my-vvp-apikey not found/,
+    );
+  });
+
   it("lists built-ins and the CRD itself", async () => {
     expect(rows(await kubectl("get", "namespaces")).map((r) => r[0])).toEqual([
       "NAME",
