@@ -153,6 +153,15 @@ describe("watch", () => {
     expect(w.events.at(-1)?.type).toBe("BOOKMARK");
   });
 
+  it("sends a BOOKMARK when timeoutSeconds ends the stream, even between periodic ones", async () => {
+    await kube.close();
+    kube = await startFakeKubernetes({ namespaces: ["team-a"], bookmarkIntervalMs: 60_000 });
+    api = clientsFor(kube);
+    const w = await watchVvp({ allowWatchBookmarks: true, timeoutSeconds: 0.1 });
+    await until(() => w.ended !== undefined);
+    expect(w.events.map((e) => e.type)).toEqual(["BOOKMARK"]);
+  });
+
   it("sends no BOOKMARK unless asked", async () => {
     const w = await watchVvp({ timeoutSeconds: 0.1 });
     await until(() => w.ended !== undefined);
