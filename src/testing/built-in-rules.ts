@@ -89,3 +89,43 @@ export function immutableDataErrors(
   }
   return causes;
 }
+
+/** The CustomResourceDefinition checks the fake relies on to serve it (a subset of kube-apiserver's). */
+export function crdErrors(crd: KubeObject): StatusCause[] {
+  const spec = isPlainObject(crd.spec) ? crd.spec : {};
+  const names = isPlainObject(spec.names) ? spec.names : {};
+  const causes: StatusCause[] = [];
+  const requireText = (value: unknown, field: string) => {
+    if (typeof value !== "string" || value === "") causes.push(required(field));
+  };
+  requireText(spec.group, "spec.group");
+  requireText(names.kind, "spec.names.kind");
+  requireText(names.plural, "spec.names.plural");
+  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") {
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(spec.scope ?? "")}: supported values: "Cluster", "Namespaced"`,
+      field: "spec.scope",
+    });
+  }
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  if (versions.length === 0) causes.push(required("spec.versions"));
+  const storage = versions.filter((v) => isPlainObject(v) && v.storage === true).length;
+  if (versions.length > 0 && storage !== 1) {
+    causes.push(
+      invalidValue("spec.versions", "", "must have exactly one version marked as storage version"),
+    );
+  }
+  versions.forEach((version, index) => {
+    if (!isPlainObject(version) || typeof version.name !== "string" || version.name === "") {
+      causes.push(required(`spec.versions[${index}].name`));
+    }
+  });
+  const expected = `${String(names.plural ?? "")}.${String(spec.group ?? "")}`;
+  if (causes.length === 0 && crd.metadata.name !== expected) {
+    causes.push(
+      invalidValue("metadata.name", crd.metadata.name, `must be spec.names.plural+"."+spec.group`),
+    );
+  }
+  return causes;
+}

@@ -57,6 +57,8 @@ export interface FakeKubernetesOptions {
   openApi?: boolean;
   /** How stored ValidatingWebhookConfigurations reach their webhooks (Service URLs, a CA when no caBundle). */
   webhooks?: WebhookRouting;
+  /** More CustomResourceDefinitions installed at start (e.g. cert-manager's), served like VvpDeployment's. */
+  crds?: unknown[];
 }
 
 /** An open watch, as tests see it. */
@@ -213,6 +215,14 @@ export async function startFakeKubernetes(
     "customresourcedefinitions",
   ) as ResourceType;
   store.create(crdType, undefined, vvpDeploymentCrd());
+  (options.crds ?? []).forEach((crd, index) => {
+    try {
+      store.create(crdType, undefined, crd);
+    } catch (error) {
+      const why = error instanceof KubeApiError ? error.message : String(error);
+      throw new FakeKubernetesOptionError(`crds[${index}]`, why);
+    }
+  });
 
   const token = options.token ?? randomBytes(24).toString("base64url");
   const tls = await generateTestTls();

@@ -3,7 +3,7 @@
 // without a resourceVersion, patch types).
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
-import { eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
+import { crdErrors, eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
 import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
 import type { KubeObject } from "./objects.js";
 import type { StatusCause } from "./status.js";
@@ -184,6 +184,7 @@ export function builtInTypes(): ResourceType[] {
         categories: ["api-extensions"],
         statusSubresource: true,
         generation: "spec",
+        rules: crdErrors,
       },
     ),
   ];

@@ -168,6 +168,71 @@ describe("built-in kinds", () => {
   });
 });
 
+describe("more CRDs", () => {
+  const certificates = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: "certificates.cert-manager.io" },
+    spec: {
+      group: "cert-manager.io",
+      scope: "Namespaced",
+      names: { kind: "Certificate", plural: "certificates", shortNames: ["cert"] },
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object" } },
+        },
+      ],
+    },
+  };
+
+  it("installs CRDs given as an option and serves their resources", async () => {
+    const withCerts = await startFakeKubernetes({ crds: [certificates] });
+    try {
+      const created = await httpsFetch(
+        withCerts,
+        "/apis/cert-manager.io/v1/namespaces/default/certificates",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            apiVersion: "cert-manager.io/v1",
+            kind: "Certificate",
+            metadata: { name: "webhook" },
+            spec: {},
+          }),
+        },
+      );
+      expect(created.status).toBe(201);
+    } finally {
+      await withCerts.close();
+    }
+  });
+
+  it("refuses a CRD it could not serve, naming the fields (and the option)", async () => {
+    const bad = {
+      ...certificates,
+      metadata: { name: "wrong" },
+      spec: { ...certificates.spec, scope: "Everywhere", versions: [] },
+    };
+    const response = await httpsFetch(
+      kube,
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(bad),
+      },
+    );
+    expect(response.status).toBe(422);
+    const status = (await response.json()) as { details: { causes: { field: string }[] } };
+    expect(status.details.causes.map((c) => c.field)).toEqual(["spec.scope", "spec.versions"]);
+    await expect(startFakeKubernetes({ crds: [bad] })).rejects.toThrow(/crds\[0\]/);
+  });
+});
+
 describe("discovery", () => {
   it("serves /version, /api, /api/v1, /apis and /apis/<group>/<version>", async () => {
     const version = (await (await httpsFetch(kube, "/version")).json()) as {
