@@ -151,6 +151,7 @@ export function builtInTypes(): ResourceType[] {
     builtIn("", "v1", "Namespace", "namespaces", false, {
       shortNames: ["ns"],
       statusSubresource: true,
+      normalize: withNameLabel,
     }),
     builtIn("", "v1", "Secret", "secrets", true, {
       normalize: secretWithData,
@@ -268,4 +269,12 @@ function secretWithData(secret: KubeObject): KubeObject {
     if (typeof value === "string") data[key] = Buffer.from(value, "utf8").toString("base64");
   }
   return { ...rest, data } as KubeObject;
+}
+
+// kube-apiserver labels every Namespace with its name (namespaceSelectors rely on it).
+function withNameLabel(namespace: KubeObject): KubeObject {
+  const name = namespace.metadata.name;
+  if (typeof name !== "string") return namespace;
+  const labels = { ...(namespace.metadata.labels ?? {}), "kubernetes.io/metadata.name": name };
+  return { ...namespace, metadata: { ...namespace.metadata, labels } };
 }

@@ -269,12 +269,13 @@ export class ObjectStore {
     const key = this.key(type, ns, name);
     if (this.bucket(type).has(key)) throw alreadyExists(this.ref(type, name));
 
-    const stamped: KubeObject = {
-      ...(type.normalize?.(object) ?? object),
+    const fresh: KubeObject = {
+      ...object,
       apiVersion: groupVersion(type),
       kind: type.kind,
       metadata: this.freshMetadata(type, metadata, ns),
     };
+    const stamped = type.normalize?.(fresh) ?? fresh;
     if (type.statusSubresource && type.custom) delete stamped.status;
     if (type.kind === "Namespace" && type.group === "") stamped.status = { phase: "Active" };
     this.validate(type, stamped, undefined, options);

@@ -96,6 +96,16 @@ describe("built-in kinds", () => {
     expect(crs.items).toEqual([]);
   });
 
+  it("labels Namespaces with kubernetes.io/metadata.name, even when a write drops it", async () => {
+    const ns = await api.core.readNamespace({ name: "ops" });
+    expect(ns.metadata?.labels).toEqual({ "kubernetes.io/metadata.name": "ops" });
+    const replaced = await api.core.replaceNamespace({
+      name: "ops",
+      body: { ...ns, metadata: { ...ns.metadata, labels: {} } },
+    });
+    expect(replaced.metadata?.labels).toEqual({ "kubernetes.io/metadata.name": "ops" });
+  });
+
   it("lists a namespaced kind across all namespaces", async () => {
     await api.core.createNamespacedConfigMap({
       namespace: "ops",
