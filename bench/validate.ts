@@ -95,7 +95,7 @@ export async function benchValidateValid(): Promise<BenchResult> {
 export async function benchValidateOneError(): Promise<BenchResult> {
   const cr = putExample();
   templateSpec(cr).parallelism = "four";
-  return bench("validateVvpDeployment, 1 error, vs ajv", cr, 1, 20_000, 3);
+  return bench("validateVvpDeployment, 1 error, vs ajv", cr, 1, 20_000, 4);
 }
 
 /** The PUT example with 10,000 wrong flinkConfiguration values: linear, not quadratic. */
