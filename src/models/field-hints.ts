@@ -38,7 +38,7 @@ export function explainFieldError(error: FieldError, object: unknown): FieldErro
     return hint === undefined ? error : { ...error, message: hint };
   }
   const nonce = NONCE_FIELDS.find((name) => error.field === `spec.${name}`);
-  if (nonce !== undefined && error.reason !== "FieldValueRequired") {
+  if (nonce !== undefined) {
     const value = valueAt(object, ["spec", nonce]);
     // An integer beyond 2^53 is a range problem: zod's message already says so.
     if (Number.isInteger(value)) return error;

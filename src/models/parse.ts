@@ -1,4 +1,4 @@
-import { CST, type Document, isAlias, isScalar, Lexer, parseAllDocuments, visit } from "yaml";
+import { CST, type Document, isScalar, Lexer, parseAllDocuments, visit } from "yaml";
 import { type FieldError, ROOT_FIELD } from "./field-error.js";
 import { schemaFindings } from "./findings.js";
 import { MAX_YAML_ALIASES, textLengthError } from "./input-bounds.js";
@@ -70,8 +70,8 @@ function structuralProblem(document: Document): string | undefined {
     Map(_, map) {
       const keys = new Set<string>();
       for (const pair of map.items) {
-        // A merge key (`<<`) may repeat; alias keys are resolved later by toJS.
-        if (!isScalar(pair.key) || pair.key.value === "<<" || isAlias(pair.key)) continue;
+        // A merge key (`<<`) may repeat; alias and collection keys are left to toJS.
+        if (!isScalar(pair.key) || pair.key.value === "<<") continue;
         const key = String(pair.key.value);
         if (keys.has(key)) {
           problem = `not valid YAML: Map keys must be unique (${JSON.stringify(key)} appears twice)`;
