@@ -350,6 +350,28 @@ describe("CRUD of VvpDeployments through client-node over HTTPS", () => {
     expect(badField.code).toBe(400);
   });
 
+  it("lets exactly one of many concurrent writers with the same resourceVersion win", async () => {
+    const lease = await api.coordination.createNamespacedLease({
+      namespace: "team-a",
+      body: { metadata: { name: "race" }, spec: { holderIdentity: "nobody" } },
+    });
+    const contenders = Array.from({ length: 12 }, (_, i) =>
+      api.coordination
+        .replaceNamespacedLease({
+          namespace: "team-a",
+          name: "race",
+          body: { ...lease, spec: { holderIdentity: `replica-${i}` } },
+        })
+        .then(
+          () => "won",
+          (error: { code?: number }) => error.code,
+        ),
+    );
+    const results = await Promise.all(contenders);
+    expect(results.filter((r) => r === "won")).toHaveLength(1);
+    expect(results.filter((r) => r === 409)).toHaveLength(11);
+  });
+
   it("pages a list with limit and continue", async () => {
     for (const n of ["page-1", "page-2", "page-3"]) {
       await api.core.createNamespacedConfigMap({
