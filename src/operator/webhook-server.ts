@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import { API_GROUP, API_KEY_SECRET_ANNOTATION, KIND } from "../models/index.js";
+import { API_GROUP, API_KEY_SECRET_ANNOTATION, formatFieldPath, KIND } from "../models/index.js";
 import {
   ADMISSION_API_VERSION,
   type AdmissionResponse,
@@ -253,7 +253,8 @@ function secretInvalid(
   secret: { namespace: string; name: string },
   state: "not-found" | "no-token-key",
 ): AdmissionResponse {
-  const fieldPath = `metadata.annotations.${API_KEY_SECRET_ANNOTATION}`;
+  // The validation package's own spelling of the path, so every cause reads alike.
+  const fieldPath = formatFieldPath(["metadata", "annotations", API_KEY_SECRET_ANNOTATION]);
   const message =
     state === "not-found"
       ? `Not found: Secret ${JSON.stringify(secret.name)} in namespace ${JSON.stringify(secret.namespace)}`

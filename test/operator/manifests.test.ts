@@ -1,7 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the test reads rendered YAML, whose shape the schema check above vouches for
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -11,12 +10,11 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments, stringify } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { parseCommandLine } from "../../src/operator/config.js";
 import { DEFAULT_INSTALL, renderDeployFiles } from "../../src/operator/manifests.js";
 import { WEBHOOK_PATH } from "../../src/operator/webhook-server.js";
-import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -231,47 +229,5 @@ describe("the generated kustomize base (deploy/)", () => {
         .sort(),
     ).toEqual(["a", "b", DEFAULT_INSTALL.namespace]);
     expect(files["webhook.yaml"]).toContain("name: vvp-operator-team-x");
-  });
-});
-
-describe("applying the base to the fake API server with kubectl", () => {
-  let kube: FakeKubernetes;
-  let directory: string;
-
-  beforeAll(async () => {
-    kube = await startFakeKubernetes();
-    directory = mkdtempSync(join(tmpdir(), "vvp-deploy-"));
-    writeFileSync(join(directory, "kubeconfig"), kube.kubeconfig);
-  });
-
-  afterAll(async () => {
-    await kube?.close();
-    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
-  });
-
-  it("applies the kinds the fake serves (Namespace, CRD) cleanly, twice", async () => {
-    // The fake has no RBAC, apps, policy, admissionregistration, Service or cert-manager kinds (reported).
-    const served = rendered.filter((object) =>
-      ["Namespace", "CustomResourceDefinition"].includes(object.kind),
-    );
-    const file = join(directory, "served.yaml");
-    writeFileSync(file, served.map((object) => stringify(object)).join("---\n"));
-    // Schemas were checked above with kubernetes-models; the fake's OpenAPI document is minimal.
-    const kubectl = [
-      "--kubeconfig",
-      join(directory, "kubeconfig"),
-      "apply",
-      "--validate=false",
-      "-f",
-      file,
-    ];
-    for (let round = 0; round < 2; round++) {
-      const { stdout } = await run("kubectl", kubectl);
-      expect(stdout).toMatch(/namespace\/vvp-operator (created|unchanged|configured)/);
-    }
-    expect(kube.get("Namespace", undefined, DEFAULT_INSTALL.namespace)).toBeDefined();
-    expect(
-      kube.get("CustomResourceDefinition", undefined, "vvpdeployments.ververica.platform"),
-    ).toBeDefined();
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatFieldPath } from "../../src/models/index.js";
 import {
   type ApiKeySecretState,
   startWebhookServer,
@@ -95,6 +96,7 @@ async function send(
   return { ...answer, json: JSON.parse(answer.body) as { response: ReviewAnswer } };
 }
 
+const SECRET_FIELD = formatFieldPath(["metadata", "annotations", "apikeySecretName"]);
 const PARALLELISM = ["spec", "deployment", "spec", "template", "spec", "parallelism"];
 const SECRET_ANNOTATION = ["metadata", "annotations", "apikeySecretName"];
 
@@ -173,7 +175,7 @@ describe("the validating admission webhook over HTTPS", () => {
     const notFound = await send(review("CREATE", absent));
     expect(notFound.json.response).toMatchObject({ allowed: false, status: { code: 422 } });
     expect(notFound.json.response.status?.message).toContain('Secret "absent"');
-    expect(causes(notFound.json.response)).toEqual(["metadata.annotations.apikeySecretName"]);
+    expect(causes(notFound.json.response)).toEqual([SECRET_FIELD]);
 
     secrets.set("my-deploy-namespace/empty", "no-token-key");
     const empty = replacedAt(exampleCr("PATCH"), SECRET_ANNOTATION, "empty");
