@@ -178,7 +178,12 @@ function status(name: string): Record<string, unknown> {
   return (cr(name)?.status ?? {}) as Record<string, unknown>;
 }
 
-const actual = (name: string, state: string) => () => cr(name)?.status?.actualState === state;
+/** The CR reports `state` and VVP really is in it (a spec change makes a RUNNING job transition again). */
+const actual = (name: string, state: string) => () => {
+  const id = cr(name)?.status?.deploymentId;
+  const deployment = id === undefined ? undefined : vvp.deployment(id);
+  return cr(name)?.status?.actualState === state && deployment?.status.state === state;
+};
 const healthy = (name: string) => () => condition(name, "Healthy")?.status === "True";
 
 try {
@@ -256,7 +261,8 @@ try {
       return (
         deployment?.spec.template?.spec?.parallelism === 2 &&
         actual("my-deployment", "RUNNING")() &&
-        condition("my-put-deployment", "SpecAligned")?.status === "True"
+        condition("my-put-deployment", "SpecAligned")?.status === "True" &&
+        actual("my-put-deployment", "RUNNING")()
       );
     },
   );

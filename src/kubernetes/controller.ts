@@ -110,6 +110,8 @@ export interface ControllerStats {
   queueDepth: number;
   /** Keys being reconciled. */
   inFlight: number;
+  /** Keys with a pending requeue-after or backoff. */
+  delayed: number;
 }
 
 /** What one reconcile of a key ended with. */
@@ -371,7 +373,13 @@ export function createVvpDeploymentController(
         const requeueAfterMs = await processKey(key);
         if (requeueAfterMs === "skipped") result = "skipped";
         else queue.forget(key);
-        if (typeof requeueAfterMs === "number" && requeueAfterMs > 0) {
+        // ours: a requeue no sooner than the resync is left to the resync,
+        // which observes the whole fleet with one VVP list per namespace.
+        if (
+          typeof requeueAfterMs === "number" &&
+          requeueAfterMs > 0 &&
+          requeueAfterMs < resyncPeriodMs
+        ) {
           result = "requeue_after";
           queue.addAfter(key, requeueAfterMs);
         }
@@ -438,14 +446,17 @@ export function createVvpDeploymentController(
       running = true;
       crs.start();
       ownStore?.start();
-      void synced.then(() => {
+      void synced.then(async () => {
+        if (stopping) return;
+        // Observe the fleet before the first reconcile, so start-up costs one
+        // VVP list per namespace rather than one GET per CR.
+        await resync();
         if (stopping) return;
         logger.info(
           { namespaces: options.watchedNamespaces, instanceId },
           "caches synced; workers start",
         );
         for (let index = 0; index < concurrency; index += 1) workers.push(work());
-        void resync();
         resyncTimer = setInterval(() => void resync(), resyncPeriodMs);
         resyncTimer.unref?.();
       });
@@ -471,7 +482,12 @@ export function createVvpDeploymentController(
     synced,
     hasSynced: () => crs.hasSynced() && (ownStore?.hasSynced() ?? true),
     resync,
-    stats: () => ({ ...counters, queueDepth: queue.depth, inFlight: queue.inFlight }),
+    stats: () => ({
+      ...counters,
+      queueDepth: queue.depth,
+      inFlight: queue.inFlight,
+      delayed: queue.delayed,
+    }),
   };
 }
 

@@ -132,6 +132,11 @@ export class WorkQueue {
     return this.#queue.length;
   }
 
+  /** Keys waiting for a delayed add (requeue-after, backoff). */
+  get delayed(): number {
+    return this.#waiting.size;
+  }
+
   /** Keys handed out and not yet done. */
   get inFlight(): number {
     return this.#processing.size;

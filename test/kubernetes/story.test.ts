@@ -6,7 +6,7 @@
 // and the steady state writes nothing anywhere.
 import { afterAll, describe, expect, it } from "vitest";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
-import type { KubeApi, VvpDeploymentController } from "../../src/kubernetes/index.js";
+import type { KubeApi } from "../../src/kubernetes/index.js";
 import { mappingConfigMapName } from "../../src/kubernetes/index.js";
 import { RESTART_NONCE_ANNOTATION } from "../../src/models/index.js";
 import {
