@@ -271,3 +271,57 @@ describe("reconciling", () => {
     expect(Math.max(...seen.depths)).toBeGreaterThan(0);
   });
 });
+
+describe("start and stop", () => {
+  it("is synced once every namespace listed (after a failed list), and stop drains in-flight reconciles", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    kube.faults.failNext({ method: "GET", resource: "vvpdeployments", watch: false, status: 500 });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = 0;
+    // VVP answers the first POST only when the test says so.
+    const slowFetch: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "POST" && held === 0) {
+        held += 1;
+        await gate;
+      }
+      return fetch(request);
+    };
+    const controller = await world.start({ vvp: { baseUrl: vvp.url, fetch: slowFetch } });
+    expect(controller.hasSynced()).toBe(true);
+    const lists = kube.requests({ method: "GET", resource: "vvpdeployments", watch: false });
+    expect(lists.map((request) => request.status).slice(0, 2)).toEqual([500, 200]);
+    kube.apply(crObject("draining"));
+    await until(() => held === 1);
+    let stopped = false;
+    const stopping = controller.stop({ drainTimeoutMs: 5_000 }).then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    // The in-flight reconcile finished: its deployment and status are written.
+    expect(vvp.deployments()).toHaveLength(1);
+    expect(conditionOf(cr(world, "draining"), "Healthy")?.status).toBe("True");
+  });
+
+  it("stop gives up waiting after drainTimeoutMs", async () => {
+    world = await startWorld();
+    const never: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "POST") return new Promise<Response>(() => {});
+      return fetch(request);
+    };
+    const controller = await world.start({ vvp: { baseUrl: world.vvp.url, fetch: never } });
+    world.kube.apply(crObject("stuck"));
+    await until(() => controller.stats().inFlight === 1);
+    const started = Date.now();
+    await controller.stop({ drainTimeoutMs: 100 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
