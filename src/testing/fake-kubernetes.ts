@@ -59,13 +59,20 @@ export interface FakeKubernetesOptions {
   webhooks?: WebhookRouting;
   /** More CustomResourceDefinitions installed at start (e.g. cert-manager's), served like VvpDeployment's. */
   crds?: unknown[];
+  /**
+   * Issue resourceVersions like "r1k3x9a" that are neither numbers nor
+   * ordered (ours), so a client that parses or compares them fails in tests
+   * as it would against another storage; default: decimal counters as etcd's.
+   */
+  scrambleResourceVersions?: boolean;
 }
 
 /** An open watch, as tests see it. */
 export interface WatchInfo {
   resource: string;
   namespace?: string;
-  resourceVersion?: number;
+  /** The resourceVersion it resumed from, if any. */
+  resourceVersion?: string;
   stalled: boolean;
   eventsSent: number;
 }
@@ -199,6 +206,7 @@ export async function startFakeKubernetes(
     uid: () => randomUUID(),
     nameSuffix: () => randomSuffix(),
     ...(options.validate === undefined ? {} : { validate: vvpValidator(options.validate) }),
+    ...(options.scrambleResourceVersions ? { scrambleResourceVersions: true } : {}),
   });
   const nsType = store.type("", "v1", "namespaces") as ResourceType;
   for (const name of new Set([
@@ -317,7 +325,7 @@ export async function startFakeKubernetes(
         ...(w.spec.namespace === undefined ? {} : { namespace: w.spec.namespace }),
         ...(w.spec.resourceVersion === undefined
           ? {}
-          : { resourceVersion: w.spec.resourceVersion }),
+          : { resourceVersion: store.encode(w.spec.resourceVersion) }),
         stalled: w.isStalled,
         eventsSent: w.sent,
       })),
@@ -325,7 +333,11 @@ export async function startFakeKubernetes(
       const oldest = store.currentResourceVersion();
       store.compact();
       if (compactOptions.keepWatches) return;
-      for (const w of [...watches]) w.expire(String(w.spec.resourceVersion ?? oldest), oldest);
+      for (const w of [...watches]) {
+        const from =
+          w.spec.resourceVersion === undefined ? oldest : store.encode(w.spec.resourceVersion);
+        w.expire(from, oldest);
+      }
     },
     resourceVersion: () => store.currentResourceVersion(),
     objects: (kind) =>

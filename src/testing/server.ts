@@ -414,7 +414,7 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
   const { labels, fields } = selectorsOf(url, type);
   const token = continueToken(url.searchParams.get("continue"));
   const revision = token?.revision ?? listRevision(context, url);
-  if (token !== undefined && revision < Number(context.store.oldestResourceVersion())) {
+  if (token !== undefined && revision < context.store.oldestRevision()) {
     throw new KubeApiError(
       410,
       "Expired",
@@ -431,7 +431,8 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
   const { page, next } = paginate(all, url, token?.after, revision);
   if (wantsTable(request.headers.accept)) {
     const includeObject = url.searchParams.get("includeObject");
-    send(exchange, 200, tableOf(type, page, context.now(), includeObject, String(revision), next));
+    const resourceVersion = context.store.encode(revision);
+    send(exchange, 200, tableOf(type, page, context.now(), includeObject, resourceVersion, next));
     return;
   }
   const extra: Record<string, unknown> =
@@ -442,7 +443,7 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
       type,
       page.map((o) => listItem(type, o)),
     ),
-    metadata: { resourceVersion: String(revision), ...extra },
+    metadata: { resourceVersion: context.store.encode(revision), ...extra },
   });
 }
 
@@ -454,9 +455,8 @@ function listRevision(context: ServerContext, url: URL): number {
   const current = context.store.currentRevision();
   const text = url.searchParams.get("resourceVersion") ?? "";
   if (text === "" || text === "0") return current;
-  const requested = Number(text);
-  if (!Number.isInteger(requested) || requested < 0)
-    throw badRequest(`invalid resource version: ${text}`);
+  const requested = context.store.decode(text);
+  if (requested === undefined) throw badRequest(`invalid resource version: ${text}`);
   if (requested > current) {
     throw new KubeApiError(
       504,
@@ -743,11 +743,8 @@ function startWatch(
   const { labels, fields } = selectorsOf(url, type);
   if (name !== undefined) fields.push({ path: "metadata.name", negate: false, value: name });
   const rvText = url.searchParams.get("resourceVersion") ?? "";
-  const resourceVersion = rvText === "" ? undefined : Number(rvText);
-  if (
-    resourceVersion !== undefined &&
-    (!Number.isInteger(resourceVersion) || resourceVersion < 0)
-  ) {
+  const resourceVersion = rvText === "" ? undefined : context.store.decode(rvText);
+  if (rvText !== "" && resourceVersion === undefined) {
     throw badRequest(`invalid resource version: ${rvText}`);
   }
   const timeoutText = url.searchParams.get("timeoutSeconds");

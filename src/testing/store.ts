@@ -60,7 +60,13 @@ export interface StoreOptions {
   uid: () => string;
   nameSuffix: () => string;
   validate?: WriteValidator;
+  /** Issue resourceVersions that are neither numbers nor ordered (catches clients that compare them). */
+  scrambleResourceVersions?: boolean;
 }
+
+// A bijection on 32-bit revisions (multiplication by an odd constant) and its inverse.
+const SCRAMBLE = 0x9e3779b1;
+const UNSCRAMBLE = 0x0e8b2f51;
 
 /** Which part of the object a write changes. */
 export type WriteTarget = "main" | "status";
@@ -142,12 +148,36 @@ export class ObjectStore {
 
   /** The current revision, as a resourceVersion string. */
   currentResourceVersion(): string {
-    return String(this.revision);
+    return this.encode(this.revision);
+  }
+
+  /** A revision as a resourceVersion string. */
+  encode(revision: number): string {
+    if (!this.options.scrambleResourceVersions || revision === 0) return String(revision);
+    return `r${(Math.imul(revision, SCRAMBLE) >>> 0).toString(36)}`;
+  }
+
+  /** The revision a resourceVersion string names, or undefined when it names none. */
+  decode(resourceVersion: string): number | undefined {
+    if (resourceVersion === "0") return 0;
+    if (this.options.scrambleResourceVersions) {
+      if (!/^r[0-9a-z]{1,7}$/.test(resourceVersion)) return undefined;
+      return Math.imul(Number.parseInt(resourceVersion.slice(1), 36), UNSCRAMBLE) >>> 0;
+    }
+    const revision = Number(resourceVersion);
+    return /^[0-9]+$/.test(resourceVersion) && Number.isSafeInteger(revision)
+      ? revision
+      : undefined;
   }
 
   /** The oldest revision a watch may resume from. */
   oldestResourceVersion(): string {
-    return String(this.compactedThrough);
+    return this.encode(this.compactedThrough);
+  }
+
+  /** The oldest revision a watch may resume from, as a number. */
+  oldestRevision(): number {
+    return this.compactedThrough;
   }
 
   /** Every served resource type. */
@@ -169,7 +199,7 @@ export class ObjectStore {
   /** Events of a resource after `revision`; 410 Expired when history no longer reaches back. */
   eventsSince(resource: string, revision: number): StoreEvent[] {
     if (revision < this.compactedThrough) {
-      throw expired(String(revision), String(this.compactedThrough));
+      throw expired(this.encode(revision), this.encode(this.compactedThrough));
     }
     return this.history.filter((e) => e.resource === resource && e.revision > revision);
   }
@@ -690,7 +720,7 @@ export class ObjectStore {
     this.revision += 1;
     const toStorage = type.storage?.toStorage ?? ((o: KubeObject) => o);
     const stored = toStorage(structuredClone(object));
-    stored.metadata.resourceVersion = String(this.revision);
+    stored.metadata.resourceVersion = this.encode(this.revision);
     const key = this.key(type, stored.metadata.namespace, stored.metadata.name ?? "");
     if (kind === "DELETED") this.bucket(type).delete(key);
     else this.bucket(type).set(key, stored);

@@ -252,3 +252,46 @@ describe("watch", () => {
     legacy.controller.abort();
   });
 });
+
+describe("scrambled resourceVersions (option)", () => {
+  it("are not numbers and not ordered, yet watches resume, lists read at them and compaction expires them", async () => {
+    await kube.close();
+    kube = await startFakeKubernetes({ namespaces: ["team-a"], scrambleResourceVersions: true });
+    api = clientsFor(kube);
+    const versions: string[] = [];
+    for (const name of ["a", "b", "c", "d"]) {
+      const created = await api.core.createNamespacedConfigMap({
+        namespace: "team-a",
+        body: { metadata: { name } },
+      });
+      versions.push(created.metadata?.resourceVersion ?? "");
+    }
+    for (const rv of versions) expect(Number.isNaN(Number(rv))).toBe(true);
+    expect([...versions].sort()).not.toEqual(versions);
+    const w = await watchVvp(
+      { resourceVersion: versions[1] ?? "" },
+      "/api/v1/namespaces/team-a/configmaps",
+    );
+    await until(() => w.events.length === 2);
+    expect(w.events.map((e) => e.name)).toEqual(["c", "d"]);
+    expect(w.events.map((e) => e.rv)).toEqual(versions.slice(2));
+    const past = await api.core.listNamespacedConfigMap({
+      namespace: "team-a",
+      resourceVersion: versions[1] ?? "",
+      resourceVersionMatch: "Exact",
+    });
+    expect(past.items.map((i) => i.metadata?.name)).toEqual(["a", "b"]);
+    w.controller.abort();
+    kube.compact();
+    const gone = await httpsFetch(
+      kube,
+      `/api/v1/namespaces/team-a/configmaps?watch=1&resourceVersion=${versions[0]}`,
+    );
+    expect(gone.status).toBe(410);
+    const bad = await httpsFetch(
+      kube,
+      "/api/v1/namespaces/team-a/configmaps?watch=1&resourceVersion=12",
+    );
+    expect(bad.status).toBe(400);
+  });
+});
