@@ -3,8 +3,6 @@
 
 import { badRequest, KubeApiError } from "./status.js";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -289,5 +287,3 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
 
 /** Deep structural equality of JSON values. */
 export const jsonEqual: (a: unknown, b: unknown) => boolean = deepEqual;
-
-export type { Json };
