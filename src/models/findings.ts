@@ -1,7 +1,7 @@
 import { type FieldError, fieldErrorsFromZod, ROOT_FIELD } from "./field-error.js";
 import { explainFieldError } from "./field-hints.js";
 import { inspectInput } from "./input-bounds.js";
-import { fieldSuggester, vvpBodyWarnings } from "./unknown-fields.js";
+import { fieldSuggester } from "./unknown-fields.js";
 import { type VvpDeployment, VvpDeploymentSchema } from "./vvp-deployment.js";
 
 /** What the CR's schema says about an unchecked value: the parser's and the webhook's shared findings. */
@@ -29,7 +29,7 @@ export function schemaFindings(input: unknown): SchemaFindings {
     };
     return { value: undefined, errors: [error], warnings: [], exceeded: false };
   }
-  const { bound, prototypeKeys } = inspectInput(input);
+  const { bound, prototypeKeys, bodyWarnings } = inspectInput(input);
   if (bound !== undefined)
     return { value: undefined, errors: [bound], warnings: [], exceeded: true };
   const result = VvpDeploymentSchema.safeParse(input);
@@ -45,7 +45,7 @@ export function schemaFindings(input: unknown): SchemaFindings {
   return {
     value: result.success && errors.length === 0 ? result.data : undefined,
     errors,
-    warnings: vvpBodyWarnings(input),
+    warnings: bodyWarnings,
     exceeded: false,
   };
 }

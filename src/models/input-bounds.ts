@@ -4,6 +4,14 @@
 // before any work whose cost grows with it (ours: the limits below).
 
 import { type FieldError, formatFieldPath, ROOT_FIELD } from "./field-error.js";
+import {
+  CR_KNOWN_FIELDS,
+  type KnownNode,
+  knownChild,
+  resolveKnown,
+  typoOf,
+  vvpTypoWarning,
+} from "./unknown-fields.js";
 
 /**
  * Longest YAML or JSON text read, in characters: 3 MiB, the API server's cap
@@ -36,6 +44,8 @@ export interface InputInspection {
   bound: FieldError | undefined;
   /** Every `__proto__` key, as a field error. */
   prototypeKeys: FieldError[];
+  /** Unknown VVP-body keys one typo away from a known field (see vvpBodyWarnings). */
+  bodyWarnings: FieldError[];
 }
 
 /** The error for a text longer than {@link MAX_TEXT_LENGTH}, or undefined. */
@@ -61,15 +71,26 @@ function scalarBytes(value: unknown): number {
  * cycles and shared subtrees from multiplying the work. It also collects
  * every `__proto__` key: JSON and YAML readers keep it as data, but zod,
  * like most JavaScript code, drops it or takes it for the prototype, so the
- * key would silently never reach VVP.
+ * key would silently never reach VVP. In the same walk, the keys of the VVP
+ * body are checked against the known VVP fields (see vvpBodyWarnings).
  */
 export function inspectInput(value: unknown): InputInspection {
   // Nearly every input is clean: a walk that only measures decides that, and
   // the walk that names paths runs only when there is something to name.
   const state = { bytes: 0, clean: true };
-  measure(value, 0, state);
-  if (state.clean) return { bound: undefined, prototypeKeys: [] };
+  measure(value, 0, state, CR_KNOWN_FIELDS);
+  if (state.clean) return { bound: undefined, prototypeKeys: [], bodyWarnings: [] };
   return inspectWithPaths(value);
+}
+
+/**
+ * Warnings for keys of the VVP body (`spec.deployment`, `spec.initFields`)
+ * that VVP does not know but that are one typo away from a field it does.
+ * Map values (labels, flinkConfiguration, …) are user data and not looked
+ * at. Only complete when the input is within the bounds.
+ */
+export function vvpBodyWarnings(cr: unknown): FieldError[] {
+  return inspectInput(cr).bodyWarnings;
 }
 
 interface Measure {
@@ -83,8 +104,13 @@ function stop(state: Measure): false {
 }
 
 // Adds a node's size to `state`; false (and `clean` false) at the first
-// bound exceeded or `__proto__` key.
-function measure(node: unknown, depth: number, state: Measure): boolean {
+// bound exceeded, `__proto__` key or VVP-body typo.
+function measure(
+  node: unknown,
+  depth: number,
+  state: Measure,
+  known: KnownNode | undefined,
+): boolean {
   if (node === null || typeof node !== "object") {
     state.bytes += scalarBytes(node);
     return state.bytes <= MAX_OBJECT_BYTES || stop(state);
@@ -94,22 +120,32 @@ function measure(node: unknown, depth: number, state: Measure): boolean {
   if (Array.isArray(node)) {
     if (node.length > MAX_LIST_ITEMS) return stop(state);
     state.bytes += node.length;
+    const item = known?.type === "list" ? known.item : undefined;
     for (let index = 0; index < node.length; index += 1) {
-      if (!measure(node[index], depth + 1, state)) return false;
+      if (!measure(node[index], depth + 1, state, item)) return false;
     }
     return true;
   }
+  const shape = resolveKnown(known, node);
   for (const key in node) {
     if (!Object.hasOwn(node, key)) continue;
     if (key === PROTOTYPE_KEY) return stop(state);
     state.bytes += key.length + 4;
-    if (!measure((node as Record<string, unknown>)[key], depth + 1, state)) return false;
+    // Inlined knownChild and typoOf: this loop runs for every key of every input.
+    let child: KnownNode | undefined;
+    if (shape?.type === "object") {
+      const found = shape.children.get(key);
+      if (found === undefined && typoOf(shape, key) !== undefined) return stop(state);
+      child = found ?? undefined;
+    } else if (shape?.type === "map") child = shape.value;
+    if (!measure((node as Record<string, unknown>)[key], depth + 1, state, child)) return false;
   }
   return true;
 }
 
 function inspectWithPaths(value: unknown): InputInspection {
   const prototypeKeys: FieldError[] = [];
+  const bodyWarnings: FieldError[] = [];
   const path: PropertyKey[] = [];
   let bytes = 0;
   let bound: FieldError | undefined;
@@ -119,7 +155,7 @@ function inspectWithPaths(value: unknown): InputInspection {
     return false;
   };
   // Returns false as soon as a bound is exceeded, so every caller stops too.
-  const visit = (node: unknown, depth: number): boolean => {
+  const visit = (node: unknown, depth: number, known: KnownNode | undefined): boolean => {
     if (node === null || typeof node !== "object") {
       bytes += scalarBytes(node);
       return bytes <= MAX_OBJECT_BYTES || exceed(tooLarge());
@@ -129,28 +165,32 @@ function inspectWithPaths(value: unknown): InputInspection {
     if (Array.isArray(node)) {
       if (node.length > MAX_LIST_ITEMS) return exceed(tooMany(path, node.length));
       bytes += node.length;
+      const item = known?.type === "list" ? known.item : undefined;
       for (let index = 0; index < node.length; index += 1) {
         path.push(index);
-        const fine = visit(node[index], depth + 1);
+        const fine = visit(node[index], depth + 1, item);
         path.pop();
         if (!fine) return false;
       }
       return true;
     }
+    const shape = resolveKnown(known, node);
     // for…in with an own-key check walks without allocating a key list.
     for (const key in node) {
       if (!Object.hasOwn(node, key)) continue;
+      const typo = typoOf(shape, key);
+      if (typo !== undefined) bodyWarnings.push(vvpTypoWarning(path, key, typo));
       path.push(key);
       if (key === PROTOTYPE_KEY) prototypeKeys.push(prototypeKeyError(path));
       bytes += key.length + 4;
-      const fine = visit((node as Record<string, unknown>)[key], depth + 1);
+      const fine = visit((node as Record<string, unknown>)[key], depth + 1, knownChild(shape, key));
       path.pop();
       if (!fine) return false;
     }
     return true;
   };
-  visit(value, 0);
-  return { bound, prototypeKeys };
+  visit(value, 0, CR_KNOWN_FIELDS);
+  return { bound, prototypeKeys, bodyWarnings };
 }
 
 /** Every `__proto__` key in a CR, as a field error (see {@link inspectInput}). */

@@ -163,12 +163,17 @@ export function fieldSuggester(root: AnySchema, input: unknown): FieldSuggester 
   return (parent, key) => closestField(key, knownKeysAt(root, input, parent));
 }
 
-// The VVP body's known fields as a plain tree, compiled once from the zod
-// schema so that the walk below costs no more than reading the input.
-type KnownNode =
+// The known fields as a plain tree, compiled once from the zod schema so that
+// the input walk (see inspectInput) checks them at the cost of a map lookup
+// per key. Objects of the VVP body check their unknown keys for typos; the
+// CR's own objects above it do not (zod reports those as errors).
+/** A node of the known-field tree the input walk carries. */
+export type KnownNode =
   | {
       type: "object";
+      /** Known keys; null for a known field with nothing below it to check. */
       children: ReadonlyMap<string, KnownNode | null>;
+      /** Names an unknown key is compared with; empty where typos are not looked for. */
       known: readonly string[];
     }
   | { type: "map"; value: KnownNode }
@@ -186,7 +191,6 @@ function compileKnown(schema: AnySchema, bodyPath: string): KnownNode | undefine
     discriminator?: string;
   };
   if (def.type === "object" && def.shape !== undefined) {
-    // null marks a known field with nothing below it to check.
     const children = new Map<string, KnownNode | null>();
     for (const [key, child] of Object.entries(def.shape)) {
       children.set(key, compileKnown(child, bodyPath === "" ? key : `${bodyPath}.${key}`) ?? null);
@@ -217,83 +221,46 @@ function compileKnown(schema: AnySchema, bodyPath: string): KnownNode | undefine
 }
 
 const BODY_KNOWN = compileKnown(VvpDeploymentObjectSchema, "");
-const BODY_ROOTS = ["deployment", "initFields"] as const;
+
+function pathTo(children: Record<string, KnownNode | undefined>): KnownNode {
+  const entries = Object.entries(children).flatMap(([key, node]) =>
+    node === undefined ? [] : [[key, node] as const],
+  );
+  return { type: "object", children: new Map(entries), known: [] };
+}
+
+/** The known-field tree of a CR: the VVP body under `spec.deployment` and `spec.initFields`. */
+export const CR_KNOWN_FIELDS: KnownNode = pathTo({
+  spec: pathTo({ deployment: BODY_KNOWN, initFields: BODY_KNOWN }),
+});
+
+/** The node for a value: a union resolved by the discriminator the value carries. */
+export function resolveKnown(known: KnownNode | undefined, value: object): KnownNode | undefined {
+  if (known?.type !== "union") return known;
+  return known.options.get((value as Record<string, unknown>)[known.discriminator]);
+}
+
+/** The node below `key` of an object's node, or undefined when nothing below is checked. */
+export function knownChild(known: KnownNode | undefined, key: string): KnownNode | undefined {
+  if (known === undefined) return undefined;
+  if (known.type === "map") return known.value;
+  if (known.type !== "object") return undefined;
+  return known.children.get(key) ?? undefined;
+}
+
+/** The known field an unknown key of a VVP-body object is probably a typo of, or undefined. */
+export function typoOf(known: KnownNode | undefined, key: string): string | undefined {
+  if (known?.type !== "object" || known.known.length === 0 || known.children.has(key)) {
+    return undefined;
+  }
+  return known.known.includes(key) ? undefined : closestField(key, known.known);
+}
 
 /**
- * Warnings for keys of the VVP body (`spec.deployment`, `spec.initFields`)
- * that VVP does not know but that are one typo away from a field it does.
- * Map values (labels, flinkConfiguration, …) are user data and not looked at.
+ * The warning for an unknown VVP-body key one typo away from a known field.
+ * It only warns: VVP fields the SDK does not know must pass through.
  */
-export function vvpBodyWarnings(cr: unknown): FieldError[] {
-  const warnings: FieldError[] = [];
-  const spec = ownValue(cr, "spec");
-  for (const name of BODY_ROOTS) {
-    const body = ownValue(spec, name);
-    if (body !== undefined && BODY_KNOWN !== undefined) {
-      walkBody(BODY_KNOWN, body, ["spec", name], warnings);
-    }
-  }
-  return warnings;
-}
-
-function ownValue(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-function walkBody(
-  known: KnownNode,
-  value: unknown,
-  path: PropertyKey[],
-  warnings: FieldError[],
-): void {
-  if (value === null || typeof value !== "object") return;
-  if (Array.isArray(value)) {
-    if (known.type !== "list") return;
-    for (let index = 0; index < value.length; index += 1) {
-      path.push(index);
-      walkBody(known.item, value[index], path, warnings);
-      path.pop();
-    }
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  if (known.type === "union") {
-    const option = known.options.get(record[known.discriminator]);
-    if (option !== undefined) walkBody(option, value, path, warnings);
-  } else if (known.type === "map") {
-    for (const key of Object.keys(record)) {
-      path.push(key);
-      walkBody(known.value, record[key], path, warnings);
-      path.pop();
-    }
-  } else if (known.type === "object") {
-    walkObject(known, record, path, warnings);
-  }
-}
-
-function walkObject(
-  known: Extract<KnownNode, { type: "object" }>,
-  record: Record<string, unknown>,
-  path: PropertyKey[],
-  warnings: FieldError[],
-): void {
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) continue;
-    const child = known.children.get(key);
-    if (child === null) continue;
-    if (child !== undefined) {
-      path.push(key);
-      walkBody(child, record[key], path, warnings);
-      path.pop();
-    } else if (!known.known.includes(key)) {
-      const suggestion = closestField(key, known.known);
-      if (suggestion !== undefined) warnings.push(vvpTypoWarning(path, key, suggestion));
-    }
-  }
-}
-
-function vvpTypoWarning(
+export function vvpTypoWarning(
   parent: readonly PropertyKey[],
   key: string,
   suggestion: string,

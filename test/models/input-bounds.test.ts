@@ -210,7 +210,7 @@ describe("object bounds, in parse, validate and reviewAdmission alike", () => {
   });
 
   it("finds every __proto__ key only when there is one, with its path", () => {
-    expect(inspectInput(cr())).toEqual({ bound: undefined, prototypeKeys: [] });
+    expect(inspectInput(cr())).toEqual({ bound: undefined, prototypeKeys: [], bodyWarnings: [] });
     const object = JSON.parse('{"a": [{"b": {"__proto__": {"x": 1}}}]}');
     expect(inspectInput(object).prototypeKeys.map((error) => error.field)).toEqual([
       "a[0].b.__proto__",
