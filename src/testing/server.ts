@@ -258,7 +258,9 @@ async function route(
   const pathname = url.pathname.replace(/\/+$/, "") || "/";
   if (path === undefined) {
     if (method !== "GET") throw methodNotAllowed(method);
-    send(exchange, 200, discovery(context, pathname) ?? notFoundBody(pathname));
+    const document = discovery(context, pathname);
+    if (document === undefined) throw pathNotFound();
+    send(exchange, 200, document);
     return;
   }
   const onlyDiscovery = resourceList(context.store.allTypes(), path.group, path.version);
@@ -288,18 +290,13 @@ async function route(
   }
 }
 
-function notFoundBody(pathname: string): never {
-  void pathname;
-  throw pathNotFound();
-}
-
 function discovery(context: ServerContext, pathname: string): unknown {
   const types = context.store.allTypes();
   if (pathname === "/version") return versionInfo();
   if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/livez") return "ok";
   if (pathname === "/api") return coreVersions(context.serverAddress());
   if (pathname === "/apis") return groupList(types);
-  if (pathname.startsWith("/openapi/")) return context.openApi(pathname) ?? notFoundBody(pathname);
+  if (pathname.startsWith("/openapi/")) return context.openApi(pathname);
   const segments = pathname.split("/").filter((s) => s !== "");
   if (segments[0] === "api" && segments.length === 2)
     return resourceList(types, "", segments[1] ?? "");
