@@ -17,7 +17,7 @@ import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
-import { WorkQueue } from "./work-queue.js";
+import { type RetryBucket, WorkQueue } from "./work-queue.js";
 
 /** Hooks the controller calls so a host can export controller-runtime's metrics. */
 export interface ControllerMetrics {
@@ -58,6 +58,8 @@ export interface VvpDeploymentControllerOptions {
   metrics?: ControllerMetrics;
   /** Per-key backoff after a failed reconcile (default 5 ms → 1000 s). */
   backoff?: BackoffOptions;
+  /** The retry budget shared by all keys (default 10 per second beyond bursts of 100). */
+  retryBucket?: RetryBucket;
   /** Timing of every list+watch loop. */
   watch?: Partial<WatchTiming>;
   /** How long a token read from a Secret is used (default 60 000). */
@@ -151,6 +153,7 @@ export function createVvpDeploymentController(
 
   const queue = new WorkQueue({
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    ...(options.retryBucket === undefined ? {} : { retryBucket: options.retryBucket }),
     hooks: metrics,
   });
   const uidToKey = new Map<string, string>();

@@ -2,7 +2,7 @@
 // @kubernetes/client-node (an optional peer dependency; only this entry
 // imports it).
 export { type BackoffOptions, DEFAULT_QUEUE_BACKOFF } from "./backoff.js";
-export { createClientNodeKubeApi } from "./client-node-api.js";
+export { type ClientNodeKubeApiOptions, createClientNodeKubeApi } from "./client-node-api.js";
 export {
   APIKEY_SECRET_ANNOTATION,
   type ControllerMetrics,
@@ -39,3 +39,4 @@ export {
   mappingConfigMapName,
 } from "./mapping-store.js";
 export { TOKEN_KEY, TokenUnavailableError, type TokenUnavailableReason } from "./tokens.js";
+export { DEFAULT_RETRY_BUCKET, type RetryBucket } from "./work-queue.js";

@@ -29,9 +29,20 @@ const realTimers: QueueTimers = {
   now: () => Date.now(),
 };
 
+/** The overall retry budget shared by all keys (controller-runtime: 10 per second, bursts of 100). */
+export interface RetryBucket {
+  qps: number;
+  burst: number;
+}
+
+/** controller-runtime's default overall retry limit. */
+export const DEFAULT_RETRY_BUCKET: RetryBucket = { qps: 10, burst: 100 };
+
 /** What the queue is built with. */
 export interface WorkQueueOptions {
   backoff?: BackoffOptions;
+  /** Retries beyond the burst wait for this budget, however many keys fail at once. */
+  retryBucket?: RetryBucket;
   hooks?: WorkQueueHooks;
   timers?: QueueTimers;
 }
@@ -47,12 +58,18 @@ export class WorkQueue {
   readonly #backoff: ItemBackoff;
   readonly #hooks: WorkQueueHooks;
   readonly #timers: QueueTimers;
+  readonly #bucket: RetryBucket;
+  #tokens: number;
+  #refilledAt: number;
   #shuttingDown = false;
 
   constructor(options: WorkQueueOptions = {}) {
     this.#backoff = new ItemBackoff(options.backoff ?? DEFAULT_QUEUE_BACKOFF);
     this.#hooks = options.hooks ?? {};
     this.#timers = options.timers ?? realTimers;
+    this.#bucket = options.retryBucket ?? DEFAULT_RETRY_BUCKET;
+    this.#tokens = this.#bucket.burst;
+    this.#refilledAt = this.#timers.now();
   }
 
   /**
@@ -91,11 +108,24 @@ export class WorkQueue {
     this.#waiting.set(key, { at, handle });
   }
 
-  /** Re-adds a failed key after its exponential backoff. */
+  /**
+   * Re-adds a failed key after its exponential backoff, or later when many
+   * keys fail at once (a VVP outage) and the shared retry budget is spent.
+   */
   addRateLimited(key: string): void {
     if (this.#shuttingDown) return;
     this.#hooks.queueRetry?.();
-    this.addAfter(key, this.#backoff.next(key));
+    this.addAfter(key, Math.max(this.#backoff.next(key), this.#reserveRetry()));
+  }
+
+  /** Takes one token of the retry bucket; the wait until it exists (tokens go into debt, as x/time/rate). */
+  #reserveRetry(): number {
+    const now = this.#timers.now();
+    const { qps, burst } = this.#bucket;
+    this.#tokens = Math.min(burst, this.#tokens + ((now - this.#refilledAt) * qps) / 1000);
+    this.#refilledAt = now;
+    this.#tokens -= 1;
+    return this.#tokens >= 0 ? 0 : (-this.#tokens * 1000) / qps;
   }
 
   /** Resets the key's backoff (it succeeded, or it is gone). */

@@ -91,6 +91,16 @@ describe("WorkQueue", () => {
     expect(exponentialDelay(40, { baseMs: 5, maxMs: 1_000_000 })).toBe(1_000_000);
   });
 
+  it("spreads retries of many failing keys over the shared budget (10/s beyond a burst of 100)", () => {
+    const timers = manualTimers();
+    const queue = new WorkQueue({ timers, retryBucket: { qps: 10, burst: 100 } });
+    for (let index = 0; index < 102; index += 1) queue.addRateLimited(`ns/k${index}`);
+    const delays = timers.pending();
+    // The burst retries after the 5 ms backoff; the next ones wait for tokens.
+    expect(delays.slice(0, 100).every((delay) => delay === 5)).toBe(true);
+    expect(delays.slice(100)).toEqual([100, 200]);
+  });
+
   it("honours requeue-after, keeping the earliest deadline of a key", () => {
     const timers = manualTimers();
     const queue = new WorkQueue({ timers });
