@@ -7,7 +7,12 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { listOwnedDeployments, type MappingStore, reconcileOnce } from "../execution/index.js";
 import { OWNER_LABEL, type VvpDeployment } from "../models/index.js";
-import { createVvpClient, type Deployment, type VvpClient } from "../vvp-client/index.js";
+import {
+  createVvpClient,
+  type Deployment,
+  isVvpApiError,
+  type VvpClient,
+} from "../vvp-client/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { createClientNodeKubeApi } from "./client-node-api.js";
 import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
@@ -115,6 +120,9 @@ export interface ControllerStats {
   /** Keys with a pending requeue-after or backoff. */
   delayed: number;
 }
+
+/** Why a CR's token cannot be used (the reason of the Warning Event). */
+type TokenProblem = "ApiKeySecretUnavailable" | "ApiKeyRejected";
 
 /** What one reconcile of a key ended with. */
 type KeyOutcome =
@@ -259,25 +267,16 @@ export function createVvpDeploymentController(
     return client;
   };
 
-  const reportTokenFailure = async (cr: KubeObject, error: TokenUnavailableError) => {
+  /** A token problem the author or an admin must fix: Healthy=Unknown naming the Secret, and a Warning Event. */
+  const reportTokenProblem = async (cr: KubeObject, reason: TokenProblem, message: string) => {
     const status = (cr.status ?? {}) as Record<string, unknown>;
-    const next = withHealthyUnknown(
-      status,
-      error.message,
-      now().toISOString(),
-      cr.metadata?.generation,
-    );
+    const next = withHealthyUnknown(status, message, now().toISOString(), cr.metadata?.generation);
     try {
       await writeStatus(api, cr, status, next);
     } catch (writeError) {
       logger.warn({ key: keyOf(cr), ...errorFields(writeError) }, "status not written");
     }
-    await events.record(cr, {
-      type: "Warning",
-      reason: "ApiKeySecretUnavailable",
-      action: "ReadApiKey",
-      note: error.message,
-    });
+    await events.record(cr, { type: "Warning", reason, action: "ReadApiKey", note: message });
   };
 
   const reconcileCr = async (
@@ -288,21 +287,37 @@ export function createVvpDeploymentController(
     try {
       client = await clientFor(cr);
     } catch (error) {
-      if (error instanceof TokenUnavailableError) await reportTokenFailure(cr, error);
+      if (error instanceof TokenUnavailableError) {
+        await reportTokenProblem(cr, "ApiKeySecretUnavailable", error.message);
+      }
       throw error;
     }
     const written: string[] = [];
     const onWritten = (version: string) => written.push(version);
     const writer = createFinalizerWriter(api, cr, onWritten);
-    const result = await reconcileOnce({
-      cr: cr as unknown as VvpDeployment,
-      client,
-      mappingStore,
-      instanceId,
-      now: now().toISOString(),
-      finalizers: writer,
-      ...(deployment === undefined ? {} : { prefetched: { deployment } }),
-    });
+    let result: Awaited<ReturnType<typeof reconcileOnce>>;
+    try {
+      result = await reconcileOnce({
+        cr: cr as unknown as VvpDeployment,
+        client,
+        mappingStore,
+        instanceId,
+        now: now().toISOString(),
+        finalizers: writer,
+        ...(deployment === undefined ? {} : { prefetched: { deployment } }),
+      });
+    } catch (error) {
+      // VVP refused the token read from the Secret: the same kind of problem.
+      const secretName = cr.metadata?.annotations?.[APIKEY_SECRET_ANNOTATION];
+      if (isVvpApiError(error) && (error.status === 401 || error.status === 403) && secretName) {
+        await reportTokenProblem(
+          writer.current,
+          "ApiKeyRejected",
+          `VVP refused the API token of Secret ${cr.metadata?.namespace}/${secretName} (HTTP ${error.status})`,
+        );
+      }
+      throw error;
+    }
     for (const event of result.events) {
       await events.record(writer.current, {
         type: event.type,

@@ -96,6 +96,13 @@ describe("the token Secret", () => {
     kube.apply(object);
     // The simulator knows only the first token: VVP refuses the rotated one (401).
     await kube.waitFor(() => bearers.includes(`Bearer ${rotated}`), 5000);
+    await until(() => conditionOf(cr(world as World, "rotating"), "Healthy")?.status === "Unknown");
+    expect(conditionOf(cr(world, "rotating"), "Healthy")?.message).toBe(
+      "VVP refused the API token of Secret my-deploy-namespace/my-vvp-apikey (HTTP 401)",
+    );
+    // Rotated back to a token VVP knows: healed without a restart.
+    putSecret(kube, NS, "my-vvp-apikey", TOKEN);
+    await until(() => healthy(world as World, "rotating"), 10_000);
     const everything = JSON.stringify([
       world.logs,
       kube.objects("events"),
