@@ -1,13 +1,30 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", simulator: "src/simulator/index.ts" },
+const shared = {
   // The simulator locates openapi/ from import.meta.url, also in the CJS build.
   shims: true,
-  format: ["esm", "cjs"],
-  dts: true,
   sourcemap: true,
-  clean: true,
   target: "node20",
   splitting: false,
-});
+} as const;
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: {
+      index: "src/index.ts",
+      simulator: "src/simulator/index.ts",
+      kubernetes: "src/kubernetes/index.ts",
+      testing: "src/testing/index.ts",
+    },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+  },
+  {
+    // The executables: ESM only, the shebang of each entry kept.
+    ...shared,
+    entry: { cli: "src/cli/main.ts", operator: "src/operator/main.ts" },
+    format: ["esm"],
+  },
+]);

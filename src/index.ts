@@ -215,16 +215,16 @@ export {
 export {
   /** Creates the typed VVP Application Manager client (openapi-fetch). */
   createVvpClient,
+  /** A VVP Deployment as the client sends and returns it (e.g. from `listOwnedDeployments`). */
+  type Deployment as VvpApiDeployment,
   /** True for 5xx, 429, timeouts and network errors: retrying may succeed. */
   isTransient,
   /** A failed VVP call; never carries the API token. */
   VvpApiError,
+  /** One HTTP attempt as the client reports it to `log`: method, path, status, outcome. */
+  type VvpCallLogEntry,
   /** The VVP calls the SDK makes. */
   type VvpClient,
   /** Options of createVvpClient: base URL, token, timeout, retries, fetch. */
   type VvpClientOptions,
-  /** A VVP Deployment as the client sends and returns it (e.g. from `listOwnedDeployments`). */
-  type Deployment as VvpApiDeployment,
-  /** One HTTP attempt as the client reports it to `log`: method, path, status, outcome. */
-  type VvpCallLogEntry,
 } from "./vvp-client/index.js";

@@ -51,6 +51,14 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "status.syncEnabled":
     "Whether the operator is actively projecting spec changes to Ververica Platform.",
   "status.observedSpecState": "The desired state from the CR spec.",
+  "status.projectedSpecState":
+    "The desired state last sent to Ververica Platform and accepted (ours); the Autopilot provider compares VVP's state with it.",
+  "status.blockedSavepointNonce":
+    "The blocked savepointNonce, its cause and detail, while the CR holds that value (ours).",
+  "status.blockedTriggerNonce":
+    "The blocked restartNonce, its cause and detail, while the CR holds that value (ours).",
+  "status.reprojectedDrift":
+    "Fields the last re-projection after drift sent; reported if Ververica Platform still differs (ours).",
   "status.actualState": "The deployment state as reported by Ververica Platform.",
   "status.vvpNamespace": "The Ververica Platform namespace used for API calls.",
   "status.instanceId": "The operator instance ID managing this CR.",

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The vvp-operator process: parse flags, start, and shut down gracefully on
 // SIGTERM/SIGINT. Everything else lives in the modules beside it.
 import { readFileSync } from "node:fs";

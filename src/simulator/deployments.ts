@@ -391,6 +391,7 @@ function matches(labels: Record<string, string>, requirements: LabelRequirement[
       case "!exists":
         return value === undefined;
     }
+    return false;
   });
 }
 

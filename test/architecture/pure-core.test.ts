@@ -15,9 +15,20 @@ const CORE = [
   "conditions",
   "reconcile",
   "printer-columns",
+  "authoring",
 ];
-const EDGES = ["vvp-client", "execution", "simulator", "hosts"];
-const ALLOWED_PACKAGES = new Set(["zod", "yaml"]);
+const EDGES = [
+  "vvp-client",
+  "execution",
+  "simulator",
+  "hosts",
+  "kubernetes",
+  "testing",
+  "operator",
+  "cli",
+];
+// fastest-levenshtein: the "did you mean" of unknown fields; pure string math.
+const ALLOWED_PACKAGES = new Set(["zod", "yaml", "fastest-levenshtein"]);
 
 function filesUnder(folder: string): string[] {
   let entries: import("node:fs").Dirent[];
