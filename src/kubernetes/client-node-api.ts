@@ -39,6 +39,8 @@ const CUSTOM = {
 export interface ClientNodeKubeApiOptions {
   /** Limit of each call, answer included (default 30 000 ms); watches have their own timers. */
   requestTimeoutMs?: number;
+  /** Objects per list page (default 500, as client-go). */
+  listPageSize?: number;
 }
 
 /** Creates the KubeApi of a KubeConfig. */
@@ -49,25 +51,41 @@ export function createClientNodeKubeApi(
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const TRANSPORT = transportOptions(kubeConfig, options.requestTimeoutMs ?? 30_000);
+  const pageSize = options.listPageSize ?? 500;
   const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch, TRANSPORT);
 
   return {
     list: (resource, namespace, options = {}) =>
       translated(async (): Promise<KubeList> => {
-        const labelSelector = options.labelSelector;
-        const raw =
-          resource === "configmaps" || resource === "secrets"
-            ? plain(
-                await (resource === "configmaps"
-                  ? core.listNamespacedConfigMap({ namespace, ...sel(labelSelector) }, TRANSPORT)
-                  : core.listNamespacedSecret({ namespace, ...sel(labelSelector) }, TRANSPORT)),
-              )
-            : await custom.listNamespacedCustomObject(
-                { ...CUSTOM[resource], namespace, ...sel(labelSelector) },
-                TRANSPORT,
-              );
-        const list = raw as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
-        return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
+        const page = (pageOptions: { limit: number; _continue?: string }) => {
+          const query = { namespace, ...sel(options.labelSelector), ...pageOptions };
+          if (resource === "configmaps") {
+            return core.listNamespacedConfigMap(query, TRANSPORT).then(plain);
+          }
+          if (resource === "secrets")
+            return core.listNamespacedSecret(query, TRANSPORT).then(plain);
+          return custom.listNamespacedCustomObject({ ...CUSTOM[resource], ...query }, TRANSPORT);
+        };
+        // In pages, as client-go's reflector: a 10,000-CR namespace is not one
+        // 30 MB answer. Every page reads the first page's snapshot; an expired
+        // continue token is a 410, after which the caller lists again.
+        const items: KubeObject[] = [];
+        let resourceVersion = "";
+        let token: string | undefined;
+        do {
+          const list = (await page({
+            limit: pageSize,
+            ...(token === undefined ? {} : { _continue: token }),
+          })) as {
+            items?: KubeObject[];
+            // The generated core models spell it `_continue`; custom objects are raw JSON.
+            metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
+          };
+          items.push(...(list.items ?? []));
+          if (token === undefined) resourceVersion = list.metadata?.resourceVersion ?? "";
+          token = list.metadata?.continue || list.metadata?._continue || undefined;
+        } while (token !== undefined);
+        return { items, resourceVersion };
       }),
     watch: (resource, namespace, options, handlers) =>
       rawWatch(kubeConfig, collectionPath(resource, namespace), options, handlers),

@@ -29,6 +29,32 @@ function stored(name: string): KubeObject {
   return kube.get("vvpdeployments", NS, name) as KubeObject;
 }
 
+describe("lists", () => {
+  it("come in pages of one snapshot, with its resourceVersion", async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(kube.kubeconfig);
+    const paged = createClientNodeKubeApi(kubeConfig, { listPageSize: 2 });
+    for (let index = 0; index < 5; index += 1) {
+      kube.apply({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `paged-${index}`, namespace: NS, labels: { paged: "yes" } },
+      });
+    }
+    const list = await paged.list("configmaps", NS, { labelSelector: "paged=yes" });
+    expect(list.items.map((item) => item.metadata?.name)).toEqual([
+      "paged-0",
+      "paged-1",
+      "paged-2",
+      "paged-3",
+      "paged-4",
+    ]);
+    expect(list.resourceVersion).toBe(kube.resourceVersion());
+    const pages = kube.requests({ method: "GET", resource: "configmaps", watch: false });
+    expect(pages.map((request) => request.query.limit)).toEqual(["2", "2", "2"]);
+  });
+});
+
 describe("finalizer writes", () => {
   it("add ours with a metadata merge patch that keeps other finalizers and carries the resourceVersion", async () => {
     const cr = crObject("keep-others");
