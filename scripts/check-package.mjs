@@ -13,10 +13,19 @@ const required = [
   "reconcileOnce",
 ];
 const simulatorRequired = ["startVvpSimulator"];
+const kubernetesRequired = ["createVvpDeploymentController"];
+const testingRequired = ["startFakeKubernetes"];
+const require = createRequire(import.meta.url);
 const esm = await import("../dist/index.js");
-const cjs = createRequire(import.meta.url)("../dist/index.cjs");
+const cjs = require("../dist/index.cjs");
 const simulatorEsm = await import("../dist/simulator.js");
-const simulatorCjs = createRequire(import.meta.url)("../dist/simulator.cjs");
+const simulatorCjs = require("../dist/simulator.cjs");
+// client-node is ESM only: the CJS build of ./kubernetes loads it through
+// require(esm), which is why the package needs Node 20.19 or later.
+const kubernetesEsm = await import("../dist/kubernetes.js");
+const kubernetesCjs = require("../dist/kubernetes.cjs");
+const testingEsm = await import("../dist/testing.js");
+const testingCjs = require("../dist/testing.cjs");
 const lacking = (names, esmModule, cjsModule, entry) =>
   names.flatMap((name) => [
     ...(typeof esmModule[name] === "undefined" ? [`import ${entry}: ${name}`] : []),
@@ -25,6 +34,8 @@ const lacking = (names, esmModule, cjsModule, entry) =>
 const missing = [
   ...lacking(required, esm, cjs, "vvp-deployment-sdk"),
   ...lacking(simulatorRequired, simulatorEsm, simulatorCjs, "vvp-deployment-sdk/simulator"),
+  ...lacking(kubernetesRequired, kubernetesEsm, kubernetesCjs, "vvp-deployment-sdk/kubernetes"),
+  ...lacking(testingRequired, testingEsm, testingCjs, "vvp-deployment-sdk/testing"),
 ];
 if (missing.length > 0) {
   console.error(`built package lacks: ${missing.join(", ")}`);
@@ -45,5 +56,5 @@ if (esm.VvpApiError === cjs.VvpApiError || crossed.includes(false)) {
   process.exit(1);
 }
 console.log(
-  `built package exports ${required.length + simulatorRequired.length} names through import and require; its errors are instances across both`,
+  `built package exports ${required.length + simulatorRequired.length + kubernetesRequired.length + testingRequired.length} names through import and require; its errors are instances across both`,
 );
