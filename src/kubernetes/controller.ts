@@ -15,8 +15,10 @@ import {
 } from "../vvp-client/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { createClientNodeKubeApi } from "./client-node-api.js";
+import { APIKEY_SECRET_ANNOTATION, keyOf, splitKey, withHealthyUnknown } from "./cr-fields.js";
 import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
 import { createEventRecorder } from "./events.js";
+import { fleetGroups, matchDeployments } from "./fleet.js";
 import { createInformer, type WatchTiming } from "./informer.js";
 import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
@@ -37,9 +39,6 @@ export interface ControllerMetrics {
   /** A key was re-queued with rate limiting after a failure (workqueue_retries_total). */
   queueRetry(): void;
 }
-
-/** The annotation that names the CR's token Secret. */
-export const APIKEY_SECRET_ANNOTATION = "apikeySecretName";
 
 /** Options of createVvpDeploymentController. */
 export interface VvpDeploymentControllerOptions {
@@ -89,7 +88,7 @@ export interface VvpDeploymentControllerOptions {
 export interface VvpDeploymentController {
   /** Starts the watches, then the workers and the resync once every namespace has listed. */
   start(): void;
-  /** Stops taking work, lets in-flight reconciles finish (bounded), closes the watches. */
+  /** Stops taking work, lets in-flight reconciles finish (bounded), closes the watches; a stopped controller is not started again (create a new one). */
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
   /** Resolves once every watched namespace has listed (CRs and mapping records). */
   readonly synced: Promise<void>;
@@ -422,26 +421,14 @@ export function createVvpDeploymentController(
 
   /** Observes VVP for every CR in one list per (VVP namespace, token), then queues every CR. */
   const resyncFleet = async () => {
-    const groups = new Map<string, { cr: KubeObject; vvpNamespace: string; keys: KubeObject[] }>();
-    for (const cr of crs.list()) {
-      const vvpNamespace = vvpNamespaceOf(cr);
-      if (vvpNamespace === undefined) continue;
-      const group = `${secretKeyOf(cr)}|${vvpNamespace}`;
-      const entry = groups.get(group) ?? { cr, vvpNamespace, keys: [] };
-      entry.keys.push(cr);
-      groups.set(group, entry);
-    }
-    for (const { cr, vvpNamespace, keys } of groups.values()) {
+    for (const { vvpNamespace, representative, members } of fleetGroups(crs.list())) {
       if (stopping) return;
       try {
-        const client = await clientFor(cr);
+        const client = await clientFor(representative);
         counters.fleetLists += 1;
         const listed = await listOwnedDeployments(client, { vvpNamespace, instanceId });
-        const byId = new Map(listed.map((deployment) => [deployment.metadata?.id, deployment]));
-        const byName = new Map(listed.map((deployment) => [deployment.metadata?.name, deployment]));
-        for (const member of keys) {
-          const found = byId.get(deploymentIdOf(member)) ?? byName.get(deploymentNameOf(member));
-          if (found !== undefined) prefetched.set(keyOf(member), found);
+        for (const [key, deployment] of matchDeployments(members, listed)) {
+          prefetched.set(key, deployment);
         }
       } catch (error) {
         // Each CR then reads its own deployment.
@@ -507,67 +494,4 @@ export function createVvpDeploymentController(
       delayed: queue.delayed,
     }),
   };
-}
-
-function keyOf(object: KubeObject): string {
-  return `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
-}
-
-function splitKey(key: string): string[] {
-  const slash = key.indexOf("/");
-  return [key.slice(0, slash), key.slice(slash + 1)];
-}
-
-function secretKeyOf(cr: KubeObject): string {
-  return `${cr.metadata?.namespace}/${cr.metadata?.annotations?.[APIKEY_SECRET_ANNOTATION] ?? ""}`;
-}
-
-function specDeploymentMetadata(cr: KubeObject): Record<string, unknown> {
-  const spec = cr.spec as { deployment?: { metadata?: Record<string, unknown> } } | undefined;
-  return spec?.deployment?.metadata ?? {};
-}
-
-function vvpNamespaceOf(cr: KubeObject): string | undefined {
-  const namespace = specDeploymentMetadata(cr).namespace;
-  return typeof namespace === "string" && namespace !== "" ? namespace : undefined;
-}
-
-function deploymentNameOf(cr: KubeObject): string | undefined {
-  const name = specDeploymentMetadata(cr).name;
-  return typeof name === "string" ? name : undefined;
-}
-
-function deploymentIdOf(cr: KubeObject): string | undefined {
-  const id = (cr.status as { deploymentId?: unknown } | undefined)?.deploymentId;
-  return typeof id === "string" ? id : undefined;
-}
-
-/**
- * ours: a CR whose token cannot be read gets Healthy=Unknown with the reason
- * it had (the condition reasons are fixed by the CRD) and a message naming
- * the Secret; the next successful reconcile computes every condition again.
- */
-function withHealthyUnknown(
-  status: Record<string, unknown>,
-  message: string,
-  now: string,
-  generation: number | undefined,
-): Record<string, unknown> {
-  const conditions = Array.isArray(status.conditions)
-    ? (status.conditions as Record<string, unknown>[])
-    : [];
-  const healthy = conditions.find((condition) => condition.type === "Healthy");
-  const next = {
-    type: "Healthy",
-    status: "Unknown",
-    reason: typeof healthy?.reason === "string" ? healthy.reason : "SubConditionsFailing",
-    message,
-    lastTransitionTime:
-      healthy?.status === "Unknown" && typeof healthy.lastTransitionTime === "string"
-        ? healthy.lastTransitionTime
-        : now,
-    ...(generation === undefined ? {} : { observedGeneration: generation }),
-  };
-  const others = conditions.filter((condition) => condition.type !== "Healthy");
-  return { ...status, conditions: [next, ...others] };
 }

@@ -4,13 +4,13 @@
 export { type BackoffOptions, DEFAULT_QUEUE_BACKOFF } from "./backoff.js";
 export { type ClientNodeKubeApiOptions, createClientNodeKubeApi } from "./client-node-api.js";
 export {
-  APIKEY_SECRET_ANNOTATION,
   type ControllerMetrics,
   type ControllerStats,
   createVvpDeploymentController,
   type VvpDeploymentController,
   type VvpDeploymentControllerOptions,
 } from "./controller.js";
+export { APIKEY_SECRET_ANNOTATION } from "./cr-fields.js";
 export {
   createEventRecorder,
   type EventRecorder,
