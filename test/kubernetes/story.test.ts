@@ -193,6 +193,26 @@ describe("the story", () => {
         ),
       10_000,
     );
+    // …and 410 as the HTTP status of a watch resumed from a compacted version.
+    kube.compact({ keepWatches: true });
+    kube.faults.dropWatches({ resource: "vvpdeployments" });
+    for (let index = 15; index < 20; index += 1)
+      edit(
+        "team-a",
+        `cr-${index}`,
+        (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
+      );
+    await until(
+      () =>
+        Array.from({ length: 5 }, (_, i) => `cr-${15 + i}`).every((name) =>
+          parallelismIs("team-a", name, 2),
+        ),
+      10_000,
+    );
+    const expiredWatches = kube
+      .requests({ resource: "vvpdeployments", watch: true })
+      .filter((request) => request.status === 410);
+    expect(expiredWatches.length).toBeGreaterThan(0);
 
     // ── 5. Nonces on 20 CRs, and the process is killed after the first few reach VVP.
     const nonceCrs = Array.from({ length: 10 }, (_, i) => `cr-${i}`);
