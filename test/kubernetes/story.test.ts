@@ -193,15 +193,17 @@ describe("the story", () => {
         ),
       10_000,
     );
-    // …and 410 as the HTTP status of a watch resumed from a compacted version.
-    kube.compact({ keepWatches: true });
-    kube.faults.dropWatches({ resource: "vvpdeployments" });
+    // …and 410 as the HTTP status of a watch resumed from a compacted version:
+    // the watches hear nothing while the CRs change and history is compacted.
+    kube.faults.stallWatches({ resource: "vvpdeployments" });
     for (let index = 15; index < 20; index += 1)
       edit(
         "team-a",
         `cr-${index}`,
         (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
       );
+    kube.compact({ keepWatches: true });
+    kube.faults.dropWatches({ resource: "vvpdeployments" });
     await until(
       () =>
         Array.from({ length: 5 }, (_, i) => `cr-${15 + i}`).every((name) =>
