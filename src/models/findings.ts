@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import { vvpDeploymentChecker } from "./compiled-schema.js";
 import { type FieldError, fieldErrorsFromZod, ROOT_FIELD } from "./field-error.js";
 import { explainFieldError } from "./field-hints.js";
 import { inspectInput } from "./input-bounds.js";
@@ -18,9 +20,11 @@ export interface SchemaFindings {
 
 /**
  * Checks a value against the VvpDeployment schema after bounding its size.
- * Throws only for values no JSON or YAML produces (a throwing getter, a proxy).
+ * `wantValue` false skips building the typed CR (the webhook only needs the
+ * verdict), so `value` is then undefined. Throws only for values no JSON or
+ * YAML produces (a throwing getter, a proxy).
  */
-export function schemaFindings(input: unknown): SchemaFindings {
+export function schemaFindings(input: unknown, wantValue = true): SchemaFindings {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     const error: FieldError = {
       field: ROOT_FIELD,
@@ -32,20 +36,36 @@ export function schemaFindings(input: unknown): SchemaFindings {
   const { bound, prototypeKeys, bodyWarnings } = inspectInput(input);
   if (bound !== undefined)
     return { value: undefined, errors: [bound], warnings: [], exceeded: true };
-  const result = VvpDeploymentSchema.safeParse(input);
-  const shape = result.success
-    ? []
-    : fieldErrorsFromZod(
-        result.error.issues,
-        input,
-        [],
-        fieldSuggester(VvpDeploymentSchema, input),
-      );
+  const result = checkSchema(input, wantValue);
+  if (result.issues === undefined && prototypeKeys.length === 0) {
+    return { value: result.value, errors: [], warnings: bodyWarnings, exceeded: false };
+  }
+  const shape =
+    result.issues === undefined
+      ? []
+      : fieldErrorsFromZod(result.issues, input, [], fieldSuggester(VvpDeploymentSchema, input));
   const errors = [...prototypeKeys, ...shape.map((error) => explainFieldError(error, input))];
-  return {
-    value: result.success && errors.length === 0 ? result.data : undefined,
-    errors,
-    warnings: bodyWarnings,
-    exceeded: false,
-  };
+  return { value: undefined, errors, warnings: bodyWarnings, exceeded: false };
+}
+
+interface SchemaCheck {
+  /** The typed CR, when valid and asked for. */
+  value: VvpDeployment | undefined;
+  /** zod's issues; undefined when valid. */
+  issues: z.core.$ZodIssue[] | undefined;
+}
+
+// The verdict alone skips building zod's output copy of the input; the issues
+// always come from the runtime parser, so they do not depend on which ran.
+function checkSchema(input: object, wantValue: boolean): SchemaCheck {
+  const checker = vvpDeploymentChecker();
+  if (wantValue) {
+    const result = checker.safeParse(input);
+    return result.success
+      ? { value: result.data, issues: undefined }
+      : { value: undefined, issues: result.error.issues };
+  }
+  if (checker.validate(input)) return { value: undefined, issues: undefined };
+  const result = VvpDeploymentSchema.safeParse(input);
+  return { value: undefined, issues: result.success ? undefined : result.error.issues };
 }

@@ -44,7 +44,8 @@ export function validateVvpDeployment(
   options: ValidationOptions,
 ): ValidationResult {
   try {
-    const schema = schemaFindings(object);
+    // The verdict is all the webhook needs: no typed copy of the CR is built.
+    const schema = schemaFindings(object, false);
     if (schema.exceeded) {
       return { allowed: false, errors: schema.errors, warnings: [], fieldWarnings: [] };
     }
