@@ -45,18 +45,34 @@ export function mergeFieldErrors(groups: readonly (readonly FieldError[])[]): Fi
   if (byField.size <= 1) return [...byField.values()];
   if (byField.has(ROOT_FIELD)) return [byField.get(ROOT_FIELD) as FieldError];
   const merged: FieldError[] = [];
+  const covered = new Map<string, boolean>();
   for (const error of byField.values()) {
-    if (!hasAncestorIn(error.field, byField)) merged.push(error);
+    if (!hasAncestorIn(error.field, byField, covered)) merged.push(error);
   }
   return merged;
 }
 
 // The ancestors of `a.b[c].d` are `a`, `a.b` and `a.b[c]`: every prefix that
-// ends right before a `.` or a `[`, which is what isWithin accepts.
-function hasAncestorIn(field: string, fields: ReadonlyMap<string, unknown>): boolean {
-  for (let index = 1; index < field.length; index += 1) {
-    const next = field[index];
-    if ((next === "." || next === "[") && fields.has(field.slice(0, index))) return true;
-  }
-  return false;
+// ends right before a `.` or a `[`, which is what isWithin accepts. They are
+// the parent (the longest such prefix) and the parent's ancestors, so the
+// answer for each parent is kept in `covered`: sibling errors (10,000 keys of
+// one map) then cost one lookup each, not one per level.
+function hasAncestorIn(
+  field: string,
+  fields: ReadonlyMap<string, unknown>,
+  covered: Map<string, boolean>,
+): boolean {
+  const parent = parentField(field);
+  if (parent === undefined) return false;
+  const known = covered.get(parent);
+  if (known !== undefined) return known;
+  const answer = fields.has(parent) || hasAncestorIn(parent, fields, covered);
+  covered.set(parent, answer);
+  return answer;
+}
+
+// The longest prefix ending right before a `.` or `[` (not at index 0).
+function parentField(field: string): string | undefined {
+  const end = Math.max(field.lastIndexOf("."), field.lastIndexOf("["));
+  return end > 0 ? field.slice(0, end) : undefined;
 }
