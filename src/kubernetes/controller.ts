@@ -5,7 +5,12 @@
 // ConfigMaps. The periodic resync observes VVP with one list per VVP
 // namespace and hands each reconcile the deployment it read.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { listOwnedDeployments, type MappingStore, reconcileOnce } from "../execution/index.js";
+import {
+  listOwnedDeployments,
+  type MappingStore,
+  type ReconcileOnceResult,
+  reconcileOnce,
+} from "../execution/index.js";
 import { OWNER_LABEL, type VvpDeployment } from "../models/index.js";
 import {
   createVvpClient,
@@ -294,7 +299,7 @@ export function createVvpDeploymentController(
     const written: string[] = [];
     const onWritten = (version: string) => written.push(version);
     const writer = createFinalizerWriter(api, cr, onWritten);
-    let result: Awaited<ReturnType<typeof reconcileOnce>>;
+    let result: ReconcileOnceResult;
     try {
       result = await reconcileOnce({
         cr: cr as unknown as VvpDeployment,
@@ -317,6 +322,7 @@ export function createVvpDeploymentController(
       }
       throw error;
     }
+    logReconciled(cr, result);
     for (const event of result.events) {
       await events.record(writer.current, {
         type: event.type,
@@ -341,6 +347,25 @@ export function createVvpDeploymentController(
       requeueAfterMs: result.requeueAfterMs,
       handled: start === undefined ? written : [start, ...written],
     };
+  };
+
+  /**
+   * One line per reconcile with the CR, what it did and where it stands; a
+   * cycle that changed nothing (a resync in the steady state) only at debug,
+   * so a fleet's resync does not flood the log.
+   */
+  const logReconciled = (cr: KubeObject, result: ReconcileOnceResult) => {
+    const healthy = result.cr.status?.conditions?.find((condition) => condition.type === "Healthy");
+    const fields = {
+      namespace: cr.metadata?.namespace,
+      name: cr.metadata?.name,
+      actions: result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
+      healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
+      actualState: result.cr.status?.actualState,
+      requeueAfterMs: result.requeueAfterMs,
+    };
+    if (result.changed) logger.info(fields, "reconciled");
+    else logger.debug(fields, "reconciled");
   };
 
   /**

@@ -279,6 +279,33 @@ describe("reconciling", () => {
   });
 });
 
+describe("logging", () => {
+  it("logs each reconcile that changed something with the CR's namespace/name and its result; an unchanged one only at debug", async () => {
+    world = await startWorld();
+    const { kube } = world;
+    const controller = await world.start();
+    kube.apply(crObject("logged"));
+    await until(() => healthy(world as World, "logged"));
+    const reconciled = (level: string) =>
+      (world as World).logs
+        .filter((line) => line.startsWith(`${level} reconciled `))
+        .map((line) => JSON.parse(line.slice(`${level} reconciled `.length)));
+    await until(() =>
+      reconciled("info").some((fields) => fields.healthy === "True/AllConditionsMet"),
+    );
+    expect(reconciled("info")[0]).toMatchObject({
+      namespace: NS,
+      name: "logged",
+      actions: expect.arrayContaining(["AddFinalizer:succeeded", "CreateDeployment:succeeded"]),
+    });
+    const infoLines = reconciled("info").length;
+    await controller.resync();
+    await until(() => reconciled("debug").some((fields) => fields.name === "logged"));
+    expect(reconciled("info")).toHaveLength(infoLines);
+    expect(JSON.stringify(world.logs)).not.toContain(TOKEN);
+  });
+});
+
 describe("start and stop", () => {
   it("is synced once every namespace listed (after a failed list), and stop drains in-flight reconciles", async () => {
     world = await startWorld();
