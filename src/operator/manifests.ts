@@ -99,10 +99,13 @@ export function serviceAccountManifest(options: InstallOptions): Manifest {
 
 /**
  * Least privilege, namespaced only (no ClusterRole is needed): in each watched
- * namespace the CRs (read, and merge patches for the finalizer), their status
- * and finalizers, the token Secrets (read; the controller watches them for
- * rotation), the mapping ConfigMaps (the controller's durable store) and
- * events.k8s.io Events (the recorder reads an Event to bump its series).
+ * namespace the CRs (read, and merge patches for the finalizer), their status,
+ * the token Secrets (get by name only: the controller re-reads a token after
+ * its TTL rather than watching, so it can list no Secret of the namespace),
+ * the mapping ConfigMaps (the controller's durable store: list+watch, create,
+ * update with a resourceVersion, delete) and events.k8s.io Events (the
+ * recorder reads an Event to bump its series). No `vvpdeployments/finalizers`:
+ * it only guards ownerReferences' blockOwnerDeletion, which we never set.
  */
 export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
   const names = installNames(options);
@@ -114,12 +117,11 @@ export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
       rules: [
         { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ["get", "list", "watch", "patch"] },
         { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ["get", "patch"] },
-        { apiGroups: [API_GROUP], resources: [`${PLURAL}/finalizers`], verbs: ["update"] },
-        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
         {
           apiGroups: [""],
           resources: ["configmaps"],
-          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+          verbs: ["get", "list", "watch", "create", "update", "delete"],
         },
         { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["get", "create", "patch"] },
       ],

@@ -190,9 +190,17 @@ describe("the generated kustomize base (deploy/)", () => {
         verbs: expect.arrayContaining(["patch"]),
       }),
     );
+    // Token Secrets are read by name: listing them would expose every Secret of the namespace.
     expect(watched?.rules).toContainEqual(
-      expect.objectContaining({ resources: ["secrets"], verbs: ["get", "list", "watch"] }),
+      expect.objectContaining({ resources: ["secrets"], verbs: ["get"] }),
     );
+    expect(watched?.rules).toContainEqual(
+      expect.objectContaining({
+        resources: ["configmaps"],
+        verbs: ["get", "list", "watch", "create", "update", "delete"],
+      }),
+    );
+    expect(JSON.stringify(watched?.rules)).not.toContain("finalizers");
     const leader = roles.find((role) => role.metadata.namespace === DEFAULT_INSTALL.namespace);
     expect(leader?.rules).toContainEqual(
       expect.objectContaining({
