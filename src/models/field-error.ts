@@ -56,7 +56,9 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
  */
 export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current = root;
-  for (const segment of path) {
+  // An index loop: the webhook's rules call this a few dozen times per object.
+  for (let index = 0; index < path.length; index += 1) {
+    const segment = path[index] as PropertyKey;
     if (current === null || typeof current !== "object") return undefined;
     if (Array.isArray(current) && typeof segment !== "number") return undefined;
     if (!Object.hasOwn(current, segment)) return undefined;

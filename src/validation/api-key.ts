@@ -9,7 +9,7 @@ export function apiKeySecretErrors(object: unknown, apiKeyValidation: boolean): 
   const annotations = valueAt(object, ["metadata", "annotations"]);
   // An annotations value that is not a map is the schema's error, reported there.
   if (annotations !== undefined && !isJsonObject(annotations)) return [];
-  const secretName = valueAt(object, ["metadata", "annotations", API_KEY_SECRET_ANNOTATION]);
+  const secretName = valueAt(annotations, [API_KEY_SECRET_ANNOTATION]);
   if (secretName !== undefined && secretName !== "") return [];
   return [
     {

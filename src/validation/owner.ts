@@ -8,7 +8,7 @@ export function ownerLabelErrors(object: unknown, instanceId: string): FieldErro
   const labels = valueAt(object, ["metadata", "labels"]);
   // A labels value that is not a map is the schema's error, reported there.
   if (labels !== undefined && !isJsonObject(labels)) return [];
-  const owner = valueAt(object, ["metadata", "labels", OWNER_LABEL]);
+  const owner = valueAt(labels, [OWNER_LABEL]);
   if (owner === undefined || owner === "") {
     return [
       {
