@@ -21,7 +21,6 @@ const EDGES = [
   "vvp-client",
   "execution",
   "simulator",
-  "hosts",
   "kubernetes",
   "testing",
   "operator",

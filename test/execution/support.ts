@@ -7,7 +7,7 @@ import {
   type ReconcileOnceResult,
   reconcileOnce,
 } from "../../src/execution/index.js";
-import { InMemoryCluster } from "../../src/hosts/in-memory-cluster.js";
+import { InMemoryCluster } from "../support/in-memory-cluster.js";
 import type { VvpDeployment } from "../../src/models/index.js";
 import {
   startVvpSimulator,

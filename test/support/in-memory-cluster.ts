@@ -1,4 +1,4 @@
-import type { VvpDeployment } from "../models/index.js";
+import type { VvpDeployment } from "../../src/models/index.js";
 
 /**
  * A few Kubernetes API server semantics for one kind, in memory: uid and
