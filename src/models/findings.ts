@@ -2,7 +2,7 @@ import { z } from "zod";
 import { vvpDeploymentChecker } from "./compiled-schema.js";
 import { type FieldError, fieldErrorsFromZod, ROOT_FIELD } from "./field-error.js";
 import { explainFieldError } from "./field-hints.js";
-import { inspectInput } from "./input-bounds.js";
+import { type InputInspection, inspectInput } from "./input-bounds.js";
 import { fieldSuggester } from "./unknown-fields.js";
 import { type VvpDeployment, VvpDeploymentSchema } from "./vvp-deployment.js";
 
@@ -21,10 +21,16 @@ export interface SchemaFindings {
 /**
  * Checks a value against the VvpDeployment schema after bounding its size.
  * `wantValue` false skips building the typed CR (the webhook only needs the
- * verdict), so `value` is then undefined. Throws only for values no JSON or
- * YAML produces (a throwing getter, a proxy).
+ * verdict), so `value` is then undefined. `inspection` is inspectInput's
+ * result for this same input when the caller already has it (the webhook
+ * bounds the object before deciding to validate it). Throws only for values
+ * no JSON or YAML produces (a throwing getter, a proxy).
  */
-export function schemaFindings(input: unknown, wantValue = true): SchemaFindings {
+export function schemaFindings(
+  input: unknown,
+  wantValue = true,
+  inspection?: InputInspection,
+): SchemaFindings {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     const error: FieldError = {
       field: ROOT_FIELD,
@@ -33,7 +39,7 @@ export function schemaFindings(input: unknown, wantValue = true): SchemaFindings
     };
     return { value: undefined, errors: [error], warnings: [], exceeded: false };
   }
-  const { bound, prototypeKeys, bodyWarnings } = inspectInput(input);
+  const { bound, prototypeKeys, bodyWarnings } = inspection ?? inspectInput(input);
   if (bound !== undefined)
     return { value: undefined, errors: [bound], warnings: [], exceeded: true };
   const result = checkSchema(input, wantValue);

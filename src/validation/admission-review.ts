@@ -13,11 +13,8 @@ import {
   type AdmissionReviewResponse,
 } from "./admission-types.js";
 import { jsonEqual, valueAt } from "./paths.js";
-import {
-  type ValidationOptions,
-  type ValidationResult,
-  validateVvpDeployment,
-} from "./validate.js";
+import type { ValidationOptions, ValidationResult } from "./validate.js";
+import { validateInspected } from "./validate-inspected.js";
 
 const AdmissionReviewRequestSchema = z.object({
   apiVersion: z.literal(ADMISSION_API_VERSION),
@@ -50,7 +47,8 @@ export function reviewAdmission(
     }
     const request = read.data.request as AdmissionRequest;
     // Bounded before anything compares or walks them (the deletion check below does).
-    const objectBound = inspectInput(request.object).bound;
+    const inspection = inspectInput(request.object);
+    const objectBound = inspection.bound;
     if (objectBound !== undefined) {
       return review(
         answer(request, { allowed: false, errors: [objectBound], warnings: [], fieldWarnings: [] }),
@@ -70,10 +68,12 @@ export function reviewAdmission(
     if (request.operation === "UPDATE" && request.oldObject == null) {
       return refused(request.uid, badRequest("request.oldObject: Required value for UPDATE"));
     }
-    const result = validateVvpDeployment(request.object, {
-      ...options,
-      oldObject: request.operation === "UPDATE" ? request.oldObject : undefined,
-    });
+    // The object was walked above: validation reuses that walk.
+    const result = validateInspected(
+      request.object,
+      { ...options, oldObject: request.operation === "UPDATE" ? request.oldObject : undefined },
+      inspection,
+    );
     return review(answer(request, result));
   } catch (error) {
     return refused(uidOf(admissionReview), {

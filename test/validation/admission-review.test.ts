@@ -99,6 +99,20 @@ describe("reviewAdmission", () => {
     expect(denied.response.warnings).toHaveLength(1);
   });
 
+  it("reports what the walk of the object finds: __proto__ keys and VVP typos", () => {
+    // The webhook walks the object once to bound it and validates with that walk.
+    const cr = example("PUT");
+    withValue(cr, "spec.deployment.spec.template.spec.parallelizm", 2);
+    const labels = (cr.metadata as Json).labels as Json;
+    Object.defineProperty(labels, "__proto__", { value: "x", enumerable: true });
+    const answer = reviewAdmission(create(cr), options).response;
+    expect(answer.allowed).toBe(false);
+    expect(answer.status?.details?.causes?.map((cause) => cause.field)).toEqual([
+      "metadata.labels[__proto__]",
+    ]);
+    expect(answer.warnings).toEqual([expect.stringContaining('parallelizm", did you mean')]);
+  });
+
   it("rejects a change of an immutable field on UPDATE, and allows other changes", () => {
     const renamed = withValue(example("PUT"), "spec.deployment.metadata.name", "renamed");
     const { response } = reviewAdmission(update(renamed, example("PUT")), options);
