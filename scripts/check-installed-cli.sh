@@ -90,6 +90,11 @@ expect 0 "npx vvpctl crd" npx --no -- vvpctl crd
 contains "kind: CustomResourceDefinition" "the CRD"
 expect 0 "npx vvpctl get" npx --no -- vvpctl get cr.yaml
 contains "my-deployment" "the table"
+expect 0 "npx vvp-operator --help" npx --no -- vvp-operator --help
+contains "--instance-id" "the operator's help lists its flags"
+# client-node is an optional peer dependency, so this install lacks it.
+expect 2 "npx vvp-operator without client-node" sh -c 'npx --no -- vvp-operator --instance-id a --watched-namespaces b --vvp-url http://127.0.0.1:1 2>&1'
+contains "needs @kubernetes/client-node" "one line says what to install"
 
 cat >resource-list.yaml <<'EOF'
 apiVersion: config.kubernetes.io/v1

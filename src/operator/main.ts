@@ -23,6 +23,22 @@ function readFileIfExists(path: string): string | undefined {
   }
 }
 
+/**
+ * Loads the modules that need @kubernetes/client-node, an optional peer
+ * dependency of the package: without it, one line says what to install.
+ */
+async function loadClientNode(): Promise<typeof import("./kube-config.js") | string> {
+  try {
+    return await import("./kube-config.js");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@kubernetes/client-node")) {
+      return "needs @kubernetes/client-node, an optional peer dependency: npm install @kubernetes/client-node@^1.4.0";
+    }
+    throw error;
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env, readFileIfExists);
   if (parsed.kind === "exit") {
@@ -32,7 +48,12 @@ async function main(): Promise<number> {
   }
   const config = parsed.config;
   // Loaded only now: --help and usage errors answer without loading client-node.
-  const { loadKubeConfig } = await import("./kube-config.js");
+  const loaded = await loadClientNode();
+  if (typeof loaded === "string") {
+    process.stderr.write(`vvp-operator: ${loaded}\n`);
+    return USAGE_ERROR_EXIT_CODE;
+  }
+  const { loadKubeConfig } = loaded;
   let kube: ReturnType<typeof loadKubeConfig>;
   try {
     kube = loadKubeConfig(config.kubeconfig, process.env);
