@@ -1,5 +1,7 @@
 import { defineConfig } from "tsup";
 
+// Two configs build in parallel, so neither cleans dist/: `npm run build` empties it first.
+
 const shared = {
   // The simulator locates openapi/ from import.meta.url, also in the CJS build.
   shims: true,
@@ -19,7 +21,6 @@ export default defineConfig([
     },
     format: ["esm", "cjs"],
     dts: true,
-    clean: true,
   },
   {
     // The executables: ESM only, the shebang of each entry kept. Split, so the
