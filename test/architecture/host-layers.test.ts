@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { filesUnder, importsOfFile as importsOf, SOURCE } from "./imports.js";
 
 // Hosts sit on top of the core and depend on it, never the reverse, and only
 // the Kubernetes host (and the operator built on it) may load client-node, an
 // optional peer dependency: the root entry must work without it installed.
-const SOURCE = new URL("../../src/", import.meta.url).pathname;
 const HOSTS = ["kubernetes", "testing", "operator", "cli"];
 const BELOW_HOSTS = [
   "models",
@@ -22,30 +21,6 @@ const BELOW_HOSTS = [
   "simulator",
 ];
 const CLIENT_NODE_ALLOWED = new Set(["kubernetes", "operator"]);
-
-function filesUnder(folder: string): string[] {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = readdirSync(folder, { withFileTypes: true, encoding: "utf8" });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return filesUnder(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-function importsOf(file: string): string[] {
-  const source = readFileSync(file, "utf8")
-    .replace(/\/\*[\s\S]*?\*\//g, "")
-    .replace(/^\s*\/\/.*$/gm, "");
-  return [
-    ...source.matchAll(/\bfrom\s+["']([^"']+)["']/g),
-    ...source.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
-  ].map((match) => match[1] ?? "");
-}
 
 /** The top folder under src/ an import lands in, or undefined for a package. */
 function folderOf(file: string, specifier: string): string | undefined {

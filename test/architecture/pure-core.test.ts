@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { filesUnder, importsOf, SOURCE } from "./imports.js";
 
 // The rule that keeps the core embeddable and testable (architecture.md): the
 // pure core imports no IO, no clock, no randomness, and nothing from the
 // edges. This test reads the imports so the rule cannot rot silently.
-const SOURCE = new URL("../../src/", import.meta.url).pathname;
 const CORE = [
   "models",
   "validation",
@@ -17,41 +17,9 @@ const CORE = [
   "printer-columns",
   "authoring",
 ];
-const EDGES = [
-  "vvp-client",
-  "execution",
-  "simulator",
-  "kubernetes",
-  "testing",
-  "operator",
-  "cli",
-];
+const EDGES = ["vvp-client", "execution", "simulator", "kubernetes", "testing", "operator", "cli"];
 // fastest-levenshtein: the "did you mean" of unknown fields; pure string math.
 const ALLOWED_PACKAGES = new Set(["zod", "yaml", "fastest-levenshtein"]);
-
-function filesUnder(folder: string): string[] {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = readdirSync(folder, { withFileTypes: true, encoding: "utf8" });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return filesUnder(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-function importsOf(text: string): string[] {
-  const source = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  const specifiers = [
-    ...source.matchAll(/\bfrom\s+["']([^"']+)["']/g),
-    ...source.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
-    ...source.matchAll(/\brequire\s*\(\s*["']([^"']+)["']\s*\)/g),
-  ];
-  return specifiers.map((match) => match[1] ?? "");
-}
 
 const coreFiles = CORE.flatMap((folder) => filesUnder(join(SOURCE, folder)));
 
