@@ -16,5 +16,5 @@ export type { LoggedRequest } from "./request-log.js";
 export type { ExpiredWatchStart } from "./server.js";
 export { KubeApiError, type KubeStatus, type StatusCause, type StatusReason } from "./status.js";
 export type { DeleteResult } from "./store.js";
-export { generateTestTls, type TestTls } from "./tls.js";
+export { generateTestTls, type TestTls, type TestTlsOptions } from "./tls.js";
 export type { WebhookRouting } from "./webhooks.js";

@@ -13,11 +13,21 @@ export interface TestTls {
   key: string;
 }
 
+/** Options of {@link generateTestTls}. */
+export interface TestTlsOptions {
+  /**
+   * The server certificate's common name; the CA's is this plus "-ca".
+   * Distinct names let a client that trusts several test CAs find the right issuer.
+   */
+  commonName?: string;
+}
+
 /** Generates a CA and a server certificate for localhost and 127.0.0.1, valid for a day. */
-export async function generateTestTls(): Promise<TestTls> {
+export async function generateTestTls(options: TestTlsOptions = {}): Promise<TestTls> {
+  const commonName = options.commonName ?? "fake-kubernetes";
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 24 * 3600_000);
-  const ca = await generate([{ name: "commonName", value: "fake-kubernetes-ca" }], {
+  const ca = await generate([{ name: "commonName", value: `${commonName}-ca` }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
@@ -34,7 +44,7 @@ export async function generateTestTls(): Promise<TestTls> {
       },
     ],
   });
-  const leaf = await generate([{ name: "commonName", value: "fake-kubernetes" }], {
+  const leaf = await generate([{ name: "commonName", value: commonName }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",

@@ -22,7 +22,7 @@ import {
 import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
 import { exampleCr } from "../support/examples.js";
 import { replacedAt } from "../support/json-paths.js";
-import { servingCertificate } from "./tls.js";
+import { writeServingCertificate } from "./tls.js";
 
 const run = promisify(execFile);
 const SECRET_FIELD = formatFieldPath(["metadata", "annotations", "apikeySecretName"]);
@@ -39,9 +39,7 @@ const reviews: Array<{ name: unknown; allowed: unknown }> = [];
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), "vvp-install-"));
-  const certificate = await servingCertificate();
-  writeFileSync(join(directory, "tls.crt"), certificate.cert);
-  writeFileSync(join(directory, "tls.key"), certificate.key);
+  const certificate = await writeServingCertificate(directory);
   webhook = await startWebhookServer({
     host: "127.0.0.1",
     port: 0,
@@ -65,7 +63,7 @@ beforeAll(async () => {
         [`${DEFAULT_INSTALL.namespace}/${names.service}`]: `https://127.0.0.1:${webhook.port}`,
       },
       // Where cert-manager's CA injector would put the caBundle.
-      ca: certificate.cert,
+      ca: certificate.caCert,
     },
   });
   writeFileSync(join(directory, "kubeconfig"), kube.kubeconfig);

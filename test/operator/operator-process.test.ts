@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startVvpSimulator, type VvpSimulator } from "../../src/simulator/index.js";
-import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import type { VvpSimulator } from "../../src/simulator/index.js";
+import type { FakeKubernetes } from "../../src/testing/index.js";
 import { exampleCr } from "../support/examples.js";
 import { type OperatorProcess, spawnOperator } from "./process.js";
 import { parsePrometheusText, sampleValue } from "./prometheus-text.js";
-import { waitFor } from "./support.js";
+import { startOperatorBackends, waitFor } from "./support.js";
 
 const INSTANCE = "my-operator";
 const NAMESPACE = "my-deploy-namespace";
@@ -23,22 +23,10 @@ let kubeconfigFile: string;
 const processes: OperatorProcess[] = [];
 
 beforeAll(async () => {
-  kube = await startFakeKubernetes({ namespaces: [NAMESPACE] });
-  vvp = await startVvpSimulator({
-    clock: "wall",
-    transitionMs: 30,
-    tokens: { [TOKEN]: { namespaces: "*", role: "editor" } },
-  });
+  ({ kube, vvp } = await startOperatorBackends(NAMESPACE, TOKEN));
   directory = mkdtempSync(join(tmpdir(), "vvp-operator-process-"));
   kubeconfigFile = join(directory, "kubeconfig");
   writeFileSync(kubeconfigFile, kube.kubeconfig);
-  kube.apply({
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "my-vvp-apikey", namespace: NAMESPACE },
-    type: "Opaque",
-    data: { token: Buffer.from(TOKEN).toString("base64") },
-  });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // The operator in this process (startOperator) against the fake API server and
 // the simulator: readiness follows the caches, metrics move with reconciles,
 // the webhook checks Secrets through the API server, shutdown releases the Lease.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -12,12 +12,12 @@ import { createKubernetesLeaseStore } from "../../src/operator/kube-lease-store.
 import { createKubernetesSecretLookup } from "../../src/operator/kube-secret-lookup.js";
 import { LeaseConflictError } from "../../src/operator/leader-election.js";
 import { type RunningOperator, startOperator } from "../../src/operator/operator.js";
-import { startVvpSimulator, type VvpSimulator } from "../../src/simulator/index.js";
-import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import type { VvpSimulator } from "../../src/simulator/index.js";
+import type { FakeKubernetes } from "../../src/testing/index.js";
 import { exampleCr } from "../support/examples.js";
 import { parsePrometheusText, sampleValue } from "./prometheus-text.js";
-import { waitFor } from "./support.js";
-import { httpsCall, servingCertificate } from "./tls.js";
+import { startOperatorBackends, waitFor } from "./support.js";
+import { httpsCall, type ServingCertificate, writeServingCertificate } from "./tls.js";
 
 const NAMESPACE = "my-deploy-namespace";
 const TOKEN = "tok-inprocess-7d1e";
@@ -27,29 +27,16 @@ let kube: FakeKubernetes;
 let vvp: VvpSimulator;
 let kubeConfig: KubeConfig;
 let directory: string;
-let certificate: Awaited<ReturnType<typeof servingCertificate>>;
+let certificate: ServingCertificate;
 const logLines: string[] = [];
 const running: RunningOperator[] = [];
 
 beforeAll(async () => {
-  kube = await startFakeKubernetes({ namespaces: [NAMESPACE] });
-  vvp = await startVvpSimulator({
-    clock: "wall",
-    transitionMs: 30,
-    tokens: { [TOKEN]: { namespaces: "*", role: "editor" } },
-  });
+  ({ kube, vvp } = await startOperatorBackends(NAMESPACE, TOKEN));
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kube.kubeconfig);
-  kube.apply({
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "my-vvp-apikey", namespace: NAMESPACE },
-    data: { token: Buffer.from(TOKEN).toString("base64") },
-  });
   directory = mkdtempSync(join(tmpdir(), "vvp-operator-inprocess-"));
-  certificate = await servingCertificate();
-  writeFileSync(join(directory, "tls.crt"), certificate.cert);
-  writeFileSync(join(directory, "tls.key"), certificate.key);
+  certificate = await writeServingCertificate(directory);
 });
 
 afterAll(async () => {
@@ -201,7 +188,7 @@ describe("the operator in one process", () => {
           path: "/validate",
           headers: { "content-type": "application/json" },
           body: review(secretName),
-          ca: [certificate.cert],
+          ca: [certificate.caCert],
         });
       expect(JSON.parse((await call("my-vvp-apikey")).body).response.allowed).toBe(true);
       const refused = JSON.parse((await call("no-such-secret")).body).response;

@@ -4,6 +4,8 @@ import {
   type LeaseStore,
   type StoredLease,
 } from "../../src/operator/leader-election.js";
+import { startVvpSimulator, type VvpSimulator } from "../../src/simulator/index.js";
+import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
 
 /** An in-memory Lease with the API server's optimistic concurrency, plus controls for tests. */
 export class MemoryLease {
@@ -74,4 +76,34 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** The API server and VVP an operator runs against. */
+export interface OperatorBackends {
+  kube: FakeKubernetes;
+  vvp: VvpSimulator;
+}
+
+/**
+ * Starts the fake API server with the namespace and the VVP simulator (wall clock), and
+ * stores `token` in the namespace's `my-vvp-apikey` Secret, which the simulator accepts.
+ */
+export async function startOperatorBackends(
+  namespace: string,
+  token: string,
+): Promise<OperatorBackends> {
+  const kube = await startFakeKubernetes({ namespaces: [namespace] });
+  const vvp = await startVvpSimulator({
+    clock: "wall",
+    transitionMs: 30,
+    tokens: { [token]: { namespaces: "*", role: "editor" } },
+  });
+  kube.apply({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "my-vvp-apikey", namespace },
+    type: "Opaque",
+    data: { token: Buffer.from(token).toString("base64") },
+  });
+  return { kube, vvp };
 }

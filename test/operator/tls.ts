@@ -1,37 +1,29 @@
 import { randomUUID, X509Certificate } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { generate } from "selfsigned";
+import { join } from "node:path";
+import { generateTestTls, type TestTls } from "../../src/testing/index.js";
 
-/** A self-signed serving certificate for 127.0.0.1 and localhost, made at test time. */
-export async function servingCertificate(): Promise<{
-  cert: string;
-  key: string;
+/** A serving certificate for 127.0.0.1 and localhost, its own CA, and the certificate's fingerprint. */
+export interface ServingCertificate extends TestTls {
   fingerprint: string;
-}> {
-  // A distinct subject per certificate: a client trusting two self-signed ones finds the right one.
-  const commonName = `vvp-operator-webhook-${randomUUID().slice(0, 8)}`;
-  const result = await generate([{ name: "commonName", value: commonName }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    extensions: [
-      { name: "basicConstraints", cA: false },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 7, ip: "127.0.0.1" },
-          { type: 2, value: "localhost" },
-        ],
-      },
-    ],
+}
+
+/** A serving certificate signed by a fresh CA, made at test time. */
+export async function servingCertificate(): Promise<ServingCertificate> {
+  // A distinct subject per CA: a client trusting two test CAs finds the right issuer.
+  const tls = await generateTestTls({
+    commonName: `vvp-operator-webhook-${randomUUID().slice(0, 8)}`,
   });
-  return {
-    cert: result.cert,
-    key: result.private,
-    fingerprint: new X509Certificate(result.cert).fingerprint256,
-  };
+  return { ...tls, fingerprint: new X509Certificate(tls.cert).fingerprint256 };
+}
+
+/** Makes a serving certificate and writes it as `tls.crt` and `tls.key` into the directory, as cert-manager would. */
+export async function writeServingCertificate(directory: string): Promise<ServingCertificate> {
+  const certificate = await servingCertificate();
+  writeFileSync(join(directory, "tls.crt"), certificate.cert);
+  writeFileSync(join(directory, "tls.key"), certificate.key);
+  return certificate;
 }
 
 /** One HTTPS call's answer, and the certificate the server presented. */

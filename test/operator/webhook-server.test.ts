@@ -11,12 +11,17 @@ import {
 import { exampleCr } from "../support/examples.js";
 import { replacedAt } from "../support/json-paths.js";
 import { waitFor } from "./support.js";
-import { httpsCall, servingCertificate } from "./tls.js";
+import {
+  httpsCall,
+  type ServingCertificate,
+  servingCertificate,
+  writeServingCertificate,
+} from "./tls.js";
 
 const INSTANCE_ID = "my-operator";
 
 let directory: string;
-let certificate: Awaited<ReturnType<typeof servingCertificate>>;
+let certificate: ServingCertificate;
 let webhook: WebhookServer;
 const secrets = new Map<string, ApiKeySecretState>();
 const logLines: string[] = [];
@@ -29,9 +34,7 @@ const logger = {
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), "vvp-webhook-"));
-  certificate = await servingCertificate();
-  writeFileSync(join(directory, "tls.crt"), certificate.cert);
-  writeFileSync(join(directory, "tls.key"), certificate.key);
+  certificate = await writeServingCertificate(directory);
   webhook = await startWebhookServer({
     host: "127.0.0.1",
     port: 0,
@@ -91,7 +94,7 @@ async function send(
     method: extra.method ?? "POST",
     headers: { "content-type": extra.contentType ?? "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
-    ca: extra.ca ?? [certificate.cert],
+    ca: extra.ca ?? [certificate.caCert],
   });
   return { ...answer, json: JSON.parse(answer.body) as { response: ReviewAnswer } };
 }
@@ -211,7 +214,7 @@ describe("the validating admission webhook over HTTPS", () => {
     const elsewhere = await httpsCall({
       port: webhook.port,
       path: "/mutate",
-      ca: [certificate.cert],
+      ca: [certificate.caCert],
       body: "{}",
     });
     expect(elsewhere.status).toBe(404);
@@ -224,14 +227,14 @@ describe("the validating admission webhook over HTTPS", () => {
     // cert-manager writes the key and certificate; a half-written pair is never served.
     writeFileSync(join(directory, "tls.key"), rotated.key);
     writeFileSync(join(directory, "tls.crt"), rotated.cert);
-    const both = [certificate.cert, rotated.cert];
+    const both = [certificate.caCert, rotated.caCert];
     await waitFor(
       async () =>
         (await send(review("CREATE", exampleCr("PUT")), { ca: both })).fingerprint ===
         rotated.fingerprint,
       "the rotated certificate to be served",
     );
-    const after = await send(review("CREATE", exampleCr("PUT")), { ca: [rotated.cert] });
+    const after = await send(review("CREATE", exampleCr("PUT")), { ca: [rotated.caCert] });
     expect(after.json.response.allowed).toBe(true);
     certificate = rotated;
   });
