@@ -1,21 +1,9 @@
-import { readFileSync } from "node:fs";
-import {
-  applyFinalizersInMemory,
-  createInMemoryMappingStore,
-  reconcileOnce,
-} from "../src/execution/index.js";
-import { parseVvpDeployment, type VvpDeployment } from "../src/models/index.js";
-import { startVvpSimulator } from "../src/simulator/index.js";
-import { createVvpClient } from "../src/vvp-client/index.js";
+import type { VvpDeployment } from "../src/models/index.js";
 import type { BenchResult } from "./reconcile.js";
+import { median, numberedCr, withReconcileRig } from "./support.js";
 
 const FLEET = 5_000;
 const SAMPLE = 100;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /**
  * The first cycle of a new CR (finalizer, lost-create lookup, POST) for the
@@ -24,36 +12,17 @@ function median(values: number[]): number {
  * lookup is one GET by name, so a create must cost the same at any fleet
  * size (goal ≈ 1×; a namespace-wide list would make it grow with the fleet).
  */
-export async function benchCreate(): Promise<BenchResult> {
-  const simulator = await startVvpSimulator({ seed: 13 });
-  try {
-    const client = createVvpClient({ baseUrl: simulator.url, token: "bench-token" });
-    const mappingStore = createInMemoryMappingStore();
-    const text = readFileSync(new URL("../examples/put-minimal.yaml", import.meta.url), "utf8");
-    const parsed = parseVvpDeployment(text);
-    if (!parsed.ok) throw new Error("the PUT example does not parse");
-    const template = parsed.value;
-    const now = simulator.now();
-
+export function benchCreate(): Promise<BenchResult> {
+  return withReconcileRig(13, async ({ simulator, template, cycle }) => {
     const newCr = (namespace: string, index: number): VvpDeployment => {
-      const cr = structuredClone(template);
-      cr.metadata.name = `${namespace}-${index}`;
-      cr.metadata.uid = `${namespace === "fresh" ? "11111111" : "00000000"}-0000-4000-8000-${String(index).padStart(12, "0")}`;
-      cr.metadata.generation = 1;
-      cr.spec.deployment.metadata.name = `${namespace}-${index}`;
+      const uidPrefix = namespace === "fresh" ? "11111111" : "00000000";
+      const cr = numberedCr(template, `${namespace}-${index}`, uidPrefix, index);
       cr.spec.deployment.metadata.namespace = namespace;
       return cr;
     };
     const create = async (cr: VvpDeployment): Promise<number> => {
       const start = performance.now();
-      const result = await reconcileOnce({
-        cr,
-        client,
-        mappingStore,
-        instanceId: "my-operator",
-        now,
-        finalizers: applyFinalizersInMemory(),
-      });
+      const result = await cycle(cr);
       const elapsed = performance.now() - start;
       if (!result.outcomes.some((outcome) => outcome.action.type === "CreateDeployment")) {
         throw new Error(`${cr.metadata.name}: the first cycle did not create`);
@@ -84,7 +53,5 @@ export async function benchCreate(): Promise<BenchResult> {
       baselineMicroseconds: first * 1000,
       target: 1.5,
     };
-  } finally {
-    await simulator.close();
-  }
+  });
 }
