@@ -39,40 +39,41 @@ export function validateSources(
 
 /** An input that could not be read: one `error` result without a position. */
 export function problemResult(problem: InputProblem): ResourceResult {
+  return unnamedError(problem.name, {
+    severity: "error",
+    field: ROOT_FIELD,
+    message: problem.problem,
+    reason: "InputError",
+  });
+}
+
+// An error no object can be named for (the file, or a document that did not
+// parse): the identity stays empty, the position is the finding's.
+function unnamedError(filename: string, finding: Finding): ResourceResult {
   return {
-    filename: problem.name,
+    filename,
     kind: "",
     name: "",
     namespace: "",
     version: "",
     status: "error",
-    findings: [
-      { severity: "error", field: ROOT_FIELD, message: problem.problem, reason: "InputError" },
-    ],
+    findings: [finding],
+    ...(finding.position === undefined ? {} : { position: finding.position }),
   };
 }
 
 /** The results of one source text: syntax errors first, then each object in order. */
 export function validateSource(source: SourceText, options: CheckOptions): ResourceResult[] {
   const parsed = parseManifests(source.text);
-  const results: ResourceResult[] = parsed.syntaxErrors.map((error) => ({
-    filename: source.name,
-    kind: "",
-    name: "",
-    namespace: "",
-    version: "",
-    status: "error",
-    findings: [
-      {
-        severity: "error",
-        field: ROOT_FIELD,
-        message: `not valid YAML: ${error.message} (${error.code})`,
-        reason: "InvalidYAML",
-        position: error.position,
-      },
-    ],
-    position: error.position,
-  }));
+  const results: ResourceResult[] = parsed.syntaxErrors.map((error) =>
+    unnamedError(source.name, {
+      severity: "error",
+      field: ROOT_FIELD,
+      message: `not valid YAML: ${error.message} (${error.code})`,
+      reason: "InvalidYAML",
+      position: error.position,
+    }),
+  );
   for (const object of parsed.objects) results.push(checkObject(source.name, object, options));
   return results;
 }

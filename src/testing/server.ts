@@ -345,14 +345,14 @@ async function collection(
   if (method === "POST") {
     if (type.namespaced && namespace === undefined) throw methodNotAllowed(method);
     const body = await readObject(request);
-    const { object, warnings } = await admitted(
+    await sendAdmitted(
       exchange,
       type,
+      201,
       { operation: "CREATE", namespace, name: nameIn(body) },
       dryRunOf(url),
       (options) => context.store.create(type, namespace, body, options),
     );
-    send(exchange, 201, outgoing(type, object), warningHeaders(warnings));
     return;
   }
   if (method === "DELETE") {
@@ -565,14 +565,14 @@ async function item(
   }
   if (method === "PUT") {
     const body = await readObject(request);
-    const { object, warnings } = await admitted(
+    await sendAdmitted(
       exchange,
       type,
+      200,
       { operation: "UPDATE", namespace, name, target },
       dryRunOf(url),
       (options) => store.update(type, namespace, name, body, { target, ...options }),
     );
-    send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
     return;
   }
   if (method === "PATCH") {
@@ -616,7 +616,7 @@ async function patchObject(
   name: string,
   target: WriteTarget,
 ): Promise<void> {
-  const { url, request, context } = exchange;
+  const { url, request } = exchange;
   const contentType = mediaType(request);
   const accepted = type.custom
     ? PATCH_TYPES
@@ -635,14 +635,7 @@ async function patchObject(
       : contentType === "application/merge-patch+json"
         ? (current: KubeObject) => mergePatchObject(current, patch)
         : (current: KubeObject) => strategicMergePatch(current, patch);
-  const { object, warnings } = await admitted(
-    exchange,
-    type,
-    { operation: "UPDATE", namespace, name, target },
-    dryRun,
-    (options) => context.store.patch(type, namespace, name, apply, { target, ...options }),
-  );
-  send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
+  await sendPatched(exchange, type, { namespace, name, target }, dryRun, apply);
 }
 
 function mergePatchObject(current: KubeObject, patch: unknown): unknown {
@@ -699,25 +692,32 @@ async function applyPatch(
       {},
       { ...config, metadata: { ...(isPlainObject(config.metadata) ? config.metadata : {}), name } },
     );
-    const { object, warnings } = await admitted(
+    await sendAdmitted(
       exchange,
       type,
+      201,
       { operation: "CREATE", namespace, name },
       dryRun,
       (options) => context.store.create(type, namespace, body, options),
     );
-    send(exchange, 201, outgoing(type, object), warningHeaders(warnings));
     return;
   }
   const apply = (current: KubeObject) => mergePatch(current, withoutNulls(config));
-  const { object, warnings } = await admitted(
-    exchange,
-    type,
-    { operation: "UPDATE", namespace, name, target },
-    dryRun,
-    (options) => context.store.patch(type, namespace, name, apply, { target, ...options }),
+  await sendPatched(exchange, type, { namespace, name, target }, dryRun, apply);
+}
+
+// A patch of the object (or its status) through admission, answered with the result.
+async function sendPatched(
+  exchange: Exchange,
+  type: ResourceType,
+  at: { namespace: string | undefined; name: string; target: WriteTarget },
+  dryRun: boolean,
+  apply: (current: KubeObject) => unknown,
+): Promise<void> {
+  const { namespace, name, target } = at;
+  await sendAdmitted(exchange, type, 200, { operation: "UPDATE", ...at }, dryRun, (options) =>
+    exchange.context.store.patch(type, namespace, name, apply, { target, ...options }),
   );
-  send(exchange, 200, outgoing(type, object), warningHeaders(warnings));
 }
 
 // In an applied configuration null means "unset by me", not "delete".
@@ -831,6 +831,19 @@ function nameIn(body: unknown): string {
 function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
   if (warnings.length === 0) return {};
   return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, " "))}`) };
+}
+
+// A write through admission, answered with the object written and the webhooks' warnings.
+async function sendAdmitted(
+  exchange: Exchange,
+  type: ResourceType,
+  status: 200 | 201,
+  target: AdmissionTarget,
+  dryRun: boolean,
+  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+): Promise<void> {
+  const { object, warnings } = await admitted(exchange, type, target, dryRun, write);
+  send(exchange, status, outgoing(type, object), warningHeaders(warnings));
 }
 
 /**
