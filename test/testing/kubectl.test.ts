@@ -33,6 +33,19 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 const N = ["-n", "my-deploy-namespace"];
+
+/** Puts the operator's finalizer on the example CR, as the operator would. */
+const addFinalizer = () =>
+  kubectl(
+    "patch",
+    "vvpdeployment",
+    "my-deployment",
+    ...N,
+    "--type",
+    "merge",
+    "-p",
+    '{"metadata":{"finalizers":["ververica.platform/finalizer"]}}',
+  );
 const rows = (text: string) =>
   text
     .trim()
@@ -140,16 +153,7 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
   });
 
   it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {
-    await kubectl(
-      "patch",
-      "vvpdeployment",
-      "my-deployment",
-      ...N,
-      "--type",
-      "merge",
-      "-p",
-      '{"metadata":{"finalizers":["ververica.platform/finalizer"]}}',
-    );
+    await addFinalizer();
     expect(
       await kubectl("delete", "vvpdeployment", "my-deployment", ...N, "--wait=false"),
     ).toContain("deleted");
@@ -182,16 +186,7 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
 
   it("delete waits until the last finalizer is removed", async () => {
     await kubectl("apply", "-f", join(dir, "cr.yaml"));
-    await kubectl(
-      "patch",
-      "vvpdeployment",
-      "my-deployment",
-      ...N,
-      "--type",
-      "merge",
-      "-p",
-      '{"metadata":{"finalizers":["ververica.platform/finalizer"]}}',
-    );
+    await addFinalizer();
     let finished = false;
     const deleting = kubectl(
       "delete",
