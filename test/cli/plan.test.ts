@@ -40,6 +40,15 @@ function observedDeployment(
   };
 }
 
+/** `vvpctl plan <file> --observed <observed> -o json` in the directory, parsed. */
+async function planJson(dir: string, file: string, observed: string) {
+  const result = await runCli(["plan", file, "--observed", observed, "-o", "json"], {
+    cwd: dir,
+    now: NOW,
+  });
+  return JSON.parse(result.stdout);
+}
+
 describe("vvpctl plan, offline", () => {
   it("without an observation plans the creation: finalizer, then POST with the exact body", async () => {
     const result = await runCli(["plan", "examples/patch-minimal.yaml", "-o", "json"], {
@@ -100,11 +109,7 @@ describe("vvpctl plan, offline", () => {
         observedDeployment({ crUid: "my-deploy-namespace/my-deployment" }),
       ),
     });
-    const result = await runCli(["plan", "cr.yaml", "--observed", "observed.yaml", "-o", "json"], {
-      cwd: dir,
-      now: NOW,
-    });
-    const preview = JSON.parse(result.stdout);
+    const preview = await planJson(dir, "cr.yaml", "observed.yaml");
     expect(preview.consistency).toBe("intact");
     expect(preview.actions).toEqual([]);
     expect(preview.diff).toEqual([]);
@@ -128,15 +133,7 @@ describe("vvpctl plan, offline", () => {
       "put.yaml": changed(example("put-minimal")),
       "observed.yaml": stringify(observedDeployment({ crUid: "u-1" })),
     });
-    const plan = async (file: string) =>
-      JSON.parse(
-        (
-          await runCli(["plan", file, "--observed", "observed.yaml", "-o", "json"], {
-            cwd: dir,
-            now: NOW,
-          })
-        ).stdout,
-      );
+    const plan = (file: string) => planJson(dir, file, "observed.yaml");
     const patch = await plan("patch.yaml");
     expect(patch.diff).toEqual([
       {
@@ -185,28 +182,14 @@ describe("vvpctl plan, offline", () => {
         observedDeployment({ crUid: "u-1", state: "RUNNING", status: "TRANSITIONING" }),
       ),
     });
-    const running = JSON.parse(
-      (
-        await runCli(["plan", "cr.yaml", "--observed", "running.yaml", "-o", "json"], {
-          cwd: dir,
-          now: NOW,
-        })
-      ).stdout,
-    );
+    const running = await planJson(dir, "cr.yaml", "running.yaml");
     expect(running.nonces.savepoint).toMatchObject({ outcome: "trigger", nonce: 7 });
     expect(running.actions[0]).toMatchObject({
       type: "TriggerSavepoint",
       summary: "POST /api/v1/namespaces/default/savepoints (savepointNonce 7)",
       body: { metadata: { deploymentId: "5e2b1a8c-0000-4000-8000-000000000001" } },
     });
-    const stopped = JSON.parse(
-      (
-        await runCli(["plan", "cr.yaml", "--observed", "stopped.yaml", "-o", "json"], {
-          cwd: dir,
-          now: NOW,
-        })
-      ).stdout,
-    );
+    const stopped = await planJson(dir, "cr.yaml", "stopped.yaml");
     expect(stopped.nonces.savepoint).toMatchObject({
       outcome: "blocked",
       nonce: 7,
@@ -226,23 +209,9 @@ describe("vvpctl plan, offline", () => {
       "ours.yaml": stringify(observedDeployment({ crUid: "0a1b-uid" })),
       "foreign.yaml": stringify(observedDeployment({ owner: "someone-else" })),
     });
-    const ours = JSON.parse(
-      (
-        await runCli(["plan", "cr.yaml", "--observed", "ours.yaml", "-o", "json"], {
-          cwd: dir,
-          now: NOW,
-        })
-      ).stdout,
-    );
+    const ours = await planJson(dir, "cr.yaml", "ours.yaml");
     expect(ours.consistency).toBe("intact");
-    const foreign = JSON.parse(
-      (
-        await runCli(["plan", "cr.yaml", "--observed", "foreign.yaml", "-o", "json"], {
-          cwd: dir,
-          now: NOW,
-        })
-      ).stdout,
-    );
+    const foreign = await planJson(dir, "cr.yaml", "foreign.yaml");
     expect(foreign.consistency).toBe("foreign");
     expect(foreign.conditions).toContainEqual(
       expect.objectContaining({
