@@ -472,25 +472,27 @@ function url(values: Map<string, RawValue>): string {
 }
 
 function port(values: Map<string, RawValue>, key: string, fallback: number): number {
-  const raw = values.get(key);
-  if (raw === undefined) return fallback;
-  const text = String(raw.value).trim();
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 0 && value <= 65_535)) {
-    throw new UsageError(`${raw.source}: ${JSON.stringify(text)} is not a port number (0-65535)`);
-  }
-  return value;
+  return wholeNumber(values, key, fallback, [0, 65_535], "a port number (0-65535)");
 }
 
 function positiveInteger(values: Map<string, RawValue>, key: string, fallback: number): number {
+  return wholeNumber(values, key, fallback, [1, 1_000], "a whole number from 1 to 1000");
+}
+
+// Digits only (no sign, exponent or fraction), within the range; `what` names it in the error.
+function wholeNumber(
+  values: Map<string, RawValue>,
+  key: string,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  what: string,
+): number {
   const raw = values.get(key);
   if (raw === undefined) return fallback;
   const text = String(raw.value).trim();
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 1 && value <= 1_000)) {
-    throw new UsageError(
-      `${raw.source}: ${JSON.stringify(text)} is not a whole number from 1 to 1000`,
-    );
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${raw.source}: ${JSON.stringify(text)} is not ${what}`);
   }
   return value;
 }
