@@ -149,68 +149,39 @@ describe("the story", () => {
       change(object);
       kube.apply(object);
     };
-
-    // ── 2. A dropped watch: edits made while it is down still arrive.
-    expect(kube.faults.dropWatches({ resource: "vvpdeployments" })).toBeGreaterThan(0);
-    for (let index = 0; index < 5; index += 1)
-      edit(
-        "team-a",
-        `cr-${index}`,
-        (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
-      );
-    // ── 3. A stalled watch: the idle timeout restarts it.
-    kube.faults.stallWatches({ resource: "vvpdeployments" });
-    for (let index = 5; index < 10; index += 1)
-      edit(
-        "team-a",
-        `cr-${index}`,
-        (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
-      );
     const parallelismIs = (namespace: string, name: string, value: number) => {
       const id = get(namespace, name).status?.deploymentId;
       const deployment = id === undefined ? undefined : vvp.deployment(id);
       return deployment?.spec.template?.spec?.parallelism === value;
     };
-    await until(
-      () =>
-        Array.from({ length: 10 }, (_, i) => `cr-${i}`).every((name) =>
-          parallelismIs("team-a", name, 2),
-        ),
-      10_000,
-    );
+    // team-a's CRs cr-<from> to cr-<to - 1>: scaled to parallelism 2, and whether VVP has it.
+    const teamA = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `cr-${from + i}`);
+    const scaleTeamA = (from: number, to: number) => {
+      for (const name of teamA(from, to))
+        edit("team-a", name, (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2));
+    };
+    const teamAScaled = (from: number, to: number) =>
+      teamA(from, to).every((name) => parallelismIs("team-a", name, 2));
+
+    // ── 2. A dropped watch: edits made while it is down still arrive.
+    expect(kube.faults.dropWatches({ resource: "vvpdeployments" })).toBeGreaterThan(0);
+    scaleTeamA(0, 5);
+    // ── 3. A stalled watch: the idle timeout restarts it.
+    kube.faults.stallWatches({ resource: "vvpdeployments" });
+    scaleTeamA(5, 10);
+    await until(() => teamAScaled(0, 10), 10_000);
     // ── 4. 410: history compacted; open watches get an in-stream 410 and relist.
     kube.compact();
-    for (let index = 10; index < 15; index += 1)
-      edit(
-        "team-a",
-        `cr-${index}`,
-        (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
-      );
-    await until(
-      () =>
-        Array.from({ length: 5 }, (_, i) => `cr-${10 + i}`).every((name) =>
-          parallelismIs("team-a", name, 2),
-        ),
-      10_000,
-    );
+    scaleTeamA(10, 15);
+    await until(() => teamAScaled(10, 15), 10_000);
     // …and 410 as the HTTP status of a watch resumed from a compacted version:
     // the watches hear nothing while the CRs change and history is compacted.
     kube.faults.stallWatches({ resource: "vvpdeployments" });
-    for (let index = 15; index < 20; index += 1)
-      edit(
-        "team-a",
-        `cr-${index}`,
-        (cr) => (cr.spec.deployment.spec.template.spec.parallelism = 2),
-      );
+    scaleTeamA(15, 20);
     kube.compact({ keepWatches: true });
     kube.faults.dropWatches({ resource: "vvpdeployments" });
-    await until(
-      () =>
-        Array.from({ length: 5 }, (_, i) => `cr-${15 + i}`).every((name) =>
-          parallelismIs("team-a", name, 2),
-        ),
-      10_000,
-    );
+    await until(() => teamAScaled(15, 20), 10_000);
     const expiredWatches = kube
       .requests({ resource: "vvpdeployments", watch: true })
       .filter((request) => request.status === 410);
