@@ -1,7 +1,7 @@
 import { Watch } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
-import { clientsFor, failure, httpsFetch } from "./helpers.js";
+import { clientsFor, failure, postJson } from "./helpers.js";
 
 let kube: FakeKubernetes;
 let api: ReturnType<typeof clientsFor>;
@@ -47,10 +47,8 @@ describe("fault injection", () => {
       count: 2,
     });
     await api.core.listNamespacedConfigMap({ namespace: "default" });
-    const raw = await httpsFetch(kube, "/api/v1/namespaces/default/configmaps", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ metadata: { name: "a" } }),
+    const raw = await postJson(kube, "/api/v1/namespaces/default/configmaps", {
+      metadata: { name: "a" },
     });
     expect(raw.status).toBe(429);
     expect(raw.headers.get("retry-after")).toBe("7");

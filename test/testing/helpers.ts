@@ -95,3 +95,12 @@ export async function httpsFetch(
     req.end(init.body);
   });
 }
+
+/** A raw JSON POST to the fake (creates the object the body describes). */
+export function postJson(kube: FakeKubernetes, path: string, body: unknown): Promise<Response> {
+  return httpsFetch(kube, path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
-import { clientsFor, failure, httpsFetch, MERGE_PATCH, VVP, vvpDeployment } from "./helpers.js";
+import {
+  clientsFor,
+  failure,
+  httpsFetch,
+  MERGE_PATCH,
+  postJson,
+  VVP,
+  vvpDeployment,
+} from "./helpers.js";
 
 let kube: FakeKubernetes;
 let api: ReturnType<typeof clientsFor>;
@@ -150,25 +158,17 @@ describe("built-in kinds", () => {
         ],
       },
     };
-    const created = await httpsFetch(
+    const created = await postJson(
       kube,
       "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-      {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(widgets),
-      },
+      widgets,
     );
     expect(created.status).toBe(201);
-    const widget = await httpsFetch(kube, "/apis/example.com/v1/widgets", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        apiVersion: "example.com/v1",
-        kind: "Widget",
-        metadata: { name: "w" },
-        spec: { a: 1 },
-      }),
+    const widget = await postJson(kube, "/apis/example.com/v1/widgets", {
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w" },
+      spec: { a: 1 },
     });
     expect(widget.status).toBe(201);
     const groups = (await (await httpsFetch(kube, "/apis")).json()) as {
@@ -201,18 +201,14 @@ describe("more CRDs", () => {
   it("installs CRDs given as an option and serves their resources", async () => {
     const withCerts = await startFakeKubernetes({ crds: [certificates] });
     try {
-      const created = await httpsFetch(
+      const created = await postJson(
         withCerts,
         "/apis/cert-manager.io/v1/namespaces/default/certificates",
         {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({
-            apiVersion: "cert-manager.io/v1",
-            kind: "Certificate",
-            metadata: { name: "webhook" },
-            spec: {},
-          }),
+          apiVersion: "cert-manager.io/v1",
+          kind: "Certificate",
+          metadata: { name: "webhook" },
+          spec: {},
         },
       );
       expect(created.status).toBe(201);
@@ -227,14 +223,10 @@ describe("more CRDs", () => {
       metadata: { name: "wrong" },
       spec: { ...certificates.spec, scope: "Everywhere", versions: [] },
     };
-    const response = await httpsFetch(
+    const response = await postJson(
       kube,
       "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-      {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(bad),
-      },
+      bad,
     );
     expect(response.status).toBe(422);
     const status = (await response.json()) as { details: { causes: { field: string }[] } };
