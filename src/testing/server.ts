@@ -900,10 +900,15 @@ async function admitted(
       if (!(error instanceof StaleWriteError)) throw error;
     }
   }
-  throw new KubeApiError(
+  throw keptChanging(type, target.name);
+}
+
+// The 409 when every admission attempt saw the object change before its write.
+function keptChanging(type: ResourceType, name: string): KubeApiError {
+  return new KubeApiError(
     409,
     "Conflict",
-    `Operation cannot be fulfilled on ${type.plural} "${target.name}": the object kept changing during admission`,
+    `Operation cannot be fulfilled on ${type.plural} "${name}": the object kept changing during admission`,
   );
 }
 
@@ -938,9 +943,5 @@ async function admittedDelete(
       if (!(error instanceof StaleWriteError)) throw error;
     }
   }
-  throw new KubeApiError(
-    409,
-    "Conflict",
-    `Operation cannot be fulfilled on ${type.plural} "${name}": the object kept changing during admission`,
-  );
+  throw keptChanging(type, name);
 }
