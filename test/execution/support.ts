@@ -7,7 +7,6 @@ import {
   type ReconcileOnceResult,
   reconcileOnce,
 } from "../../src/execution/index.js";
-import { InMemoryCluster } from "../support/in-memory-cluster.js";
 import type { VvpDeployment } from "../../src/models/index.js";
 import {
   startVvpSimulator,
@@ -20,6 +19,7 @@ import {
   type VvpClientOptions,
 } from "../../src/vvp-client/index.js";
 import { exampleCr } from "../support/examples.js";
+import { InMemoryCluster } from "../support/in-memory-cluster.js";
 
 /** The operator instance of the examples. */
 export const INSTANCE_ID = "my-operator";
