@@ -322,6 +322,9 @@ export function createVvpDeploymentController(
       }
       throw error;
     }
+    // The CR changed under the finalizer write: nothing was done in VVP; no
+    // Events or status from a stale read, the fresh CR is reconciled instead.
+    if (writer.stale) return { kind: "conflict" };
     logReconciled(cr, result);
     for (const event of result.events) {
       await events.record(writer.current, {

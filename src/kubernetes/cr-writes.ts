@@ -16,6 +16,8 @@ export interface TrackingFinalizerWriter extends FinalizerWriter {
   readonly current: KubeObject;
   /** True once our finalizer was removed: the CR may be gone, write nothing more. */
   readonly released: boolean;
+  /** True once a write conflicted with an edit the reconcile did not read: reconcile the fresh CR instead. */
+  readonly stale: boolean;
 }
 
 /** Called with the resourceVersion each write of ours produced. */
@@ -29,6 +31,7 @@ export function createFinalizerWriter(
 ): TrackingFinalizerWriter {
   let current = cr;
   let released = false;
+  let stale = false;
   const { namespace = "", name = "" } = cr.metadata ?? {};
 
   const change = async (edit: (finalizers: string[]) => string[] | undefined) => {
@@ -47,6 +50,14 @@ export function createFinalizerWriter(
         // Someone else wrote the CR: start again from what is there now.
         const fresh = await api.get("vvpdeployments", namespace, name);
         if (fresh === null) throw error;
+        // The reconcile decided from `cr`: if what it read changed (spec,
+        // labels, annotations, deletion), acting on would create or patch in
+        // VVP from a stale read and file our write as handled, so the edit
+        // would be skipped. Fail instead; the CR is reconciled afresh.
+        if (!sameDecisionInputs(current, fresh)) {
+          stale = true;
+          throw error;
+        }
         current = fresh;
       }
     }
@@ -58,6 +69,9 @@ export function createFinalizerWriter(
     },
     get released() {
       return released;
+    },
+    get stale() {
+      return stale;
     },
     add: (finalizer) =>
       change((finalizers) =>
@@ -77,6 +91,18 @@ export function createFinalizerWriter(
       released = true;
     },
   };
+}
+
+/** Whether two versions of a CR agree on everything a reconcile decides from (all but finalizers and status). */
+function sameDecisionInputs(before: KubeObject, after: KubeObject): boolean {
+  const inputs = (object: KubeObject) =>
+    JSON.stringify([
+      object.metadata?.generation,
+      object.metadata?.labels ?? {},
+      object.metadata?.annotations ?? {},
+      object.metadata?.deletionTimestamp ?? null,
+    ]);
+  return inputs(before) === inputs(after);
 }
 
 /** What a status write did. */

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import type { ControllerMetrics } from "../../src/kubernetes/index.js";
 import { mappingConfigMapName } from "../../src/kubernetes/index.js";
+import type { KubeApi } from "../../src/kubernetes/kube-api.js";
 import {
   conditionOf,
   crObject,
@@ -239,6 +241,48 @@ describe("reconciling", () => {
     };
     expect(stored.spec.deployment.spec.template.spec.parallelism).toBe(3);
     expect(stored.spec.deployment.spec.state).toBe("RUNNING");
+  });
+
+  it("a spec edit that makes the finalizer patch conflict (409) is reconciled too, not skipped as our own write", async () => {
+    world = await startWorld();
+    const { kube, vvp } = world;
+    const inner = createClientNodeKubeApi(world.kubeConfig);
+    let edited = false;
+    const kubeApi: KubeApi = {
+      ...inner,
+      async mergePatch(resource, namespace, name, patch, options) {
+        if (resource === "vvpdeployments" && options?.subresource === undefined && !edited) {
+          edited = true;
+          // The author edits the CR between the controller's read and its finalizer patch.
+          const current = kube.get("vvpdeployments", NS, name) as unknown as {
+            spec: { deployment: { spec: { template: { spec: Record<string, unknown> } } } };
+          };
+          current.spec.deployment.spec.template.spec.parallelism = 3;
+          kube.apply(current);
+        }
+        return inner.mergePatch(resource, namespace, name, patch, options);
+      },
+    };
+    await world.start({ kubeApi });
+    kube.apply(crObject("finalizer-raced"));
+    await kube.waitFor(() => {
+      const deployment = vvp.deployments()[0] as
+        | { spec: { template: { spec: { parallelism?: number } } } }
+        | undefined;
+      return edited && deployment?.spec.template.spec.parallelism === 3;
+    }, 3000);
+    const stored = cr(world, "finalizer-raced") as unknown as {
+      metadata: { generation: number };
+      status: { observedGeneration?: number };
+    };
+    await kube.waitFor(() => {
+      const now = cr(world as World, "finalizer-raced") as typeof stored;
+      return now.status?.observedGeneration === now.metadata.generation;
+    }, 3000);
+    // One deployment, created from the edited spec.
+    expect(vvp.deployments()).toHaveLength(1);
+    // The race is no failure: no Warning Event from the stale read.
+    expect(kube.objects("Event").map((event) => event.reason)).toEqual(["DeploymentCreated"]);
   });
 
   it("never runs more workers than `concurrency`, and reports controller-runtime's metrics", async () => {
