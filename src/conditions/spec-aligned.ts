@@ -21,7 +21,8 @@ export function specAlignedCondition(
 ): ConditionOutcome {
   const { context } = decision;
   const status: StatusFields = {
-    projectedSpecState: acceptedState(decision, effectOf) ?? context.status.projectedSpecState,
+    projectedSpecState:
+      acceptedState(decision, effectOf) ?? context.status.projectedSpecState ?? heldState(decision),
     reprojectedDrift: reprojectedDrift(decision, effectOf),
   };
   const { state, projected, failing, event } = projectionResult(decision, effectOf, consistent);
@@ -194,6 +195,19 @@ function acceptedState(decision: Decision, effectOf: EffectOf): DesiredState | u
       accepted;
   }
   return accepted;
+}
+
+// Ours: a status without projectedSpecState (an adopted create whose answer
+// was lost, a status written before the field existed) leaves the Autopilot
+// provider reading observedSpecState, which follows the CR. When the CR's
+// state changes without a projection (during a scaling run, say), the state
+// the provider read so far is kept as the projected one; else the run would
+// look endless and the change never be sent. The steady state writes nothing.
+function heldState(decision: Decision): DesiredState | undefined {
+  const { context } = decision;
+  const previous = context.status.observedSpecState;
+  const state = context.crState;
+  return previous !== undefined && state !== undefined && previous !== state ? previous : undefined;
 }
 
 // Remembered until VVP holds the projection again, so a field VVP does not
