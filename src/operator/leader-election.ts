@@ -260,23 +260,32 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     }
   };
 
+  // When the last successful attempt was sent: its write was stored no
+  // earlier, so no other replica can have seen it before. The renew deadline
+  // counts from here, not from the (possibly late) answer.
+  let renewedAt = 0;
+
   const acquire = async (): Promise<boolean> => {
     while (!stopped) {
-      if (await attempt(options.renewDeadlineMs)) return !stopped;
+      const sentAt = now();
+      if (await attempt(options.renewDeadlineMs)) {
+        renewedAt = sentAt;
+        return !stopped;
+      }
       await pause(options.retryPeriodMs * (1 + random() * (JITTER_FACTOR - 1)));
     }
     return false;
   };
 
   const renew = async (): Promise<StoppedLeadingReason> => {
-    let renewedAt = now();
     while (!stopped) {
       await pause(options.retryPeriodMs);
       if (stopped) break;
       const deadline = renewedAt + options.renewDeadlineMs;
-      const renewed = await attempt(deadline - now());
+      const sentAt = now();
+      const renewed = await attempt(deadline - sentAt);
       if (renewed === true) {
-        renewedAt = now();
+        renewedAt = sentAt;
       } else if (now() >= deadline || candidate.holder !== candidate.identity) {
         return "lost";
       }

@@ -186,6 +186,44 @@ describe("createLeaderElector (the acquire/renew loop, tiny timings)", () => {
     expect(gaveUpAfter).toBeLessThan(fast.leaseDurationMs);
   });
 
+  it("a renewal whose answer came late counts from when it was sent: the leader still gives up before the lease it wrote can expire", async () => {
+    const timing = { leaseDurationMs: 1_000, renewDeadlineMs: 700, retryPeriodMs: 50 };
+    const lease = new MemoryLease();
+    const inner = lease.store();
+    let slowAnswer = false;
+    let committedAt = 0;
+    const stopped: StoppedLeadingReason[] = [];
+    const a = createLeaderElector({
+      ...timing,
+      store: {
+        ...inner,
+        async update(record, resourceVersion) {
+          const written = await inner.update(record, resourceVersion);
+          if (slowAnswer) {
+            // Stored at once (other replicas see it now); the answer takes 600 ms.
+            slowAnswer = false;
+            committedAt = performance.now();
+            await new Promise((resolve) => setTimeout(resolve, 600));
+            // Then the API server hangs.
+            lease.stall = new Promise(() => undefined);
+          }
+          return written;
+        },
+      },
+      identity: "a",
+      onStartedLeading: () => undefined,
+      onStoppedLeading: (reason) => stopped.push(reason),
+      onError: () => undefined,
+    });
+    void a.run();
+    await waitFor(() => a.isLeader(), "a to lead");
+    slowAnswer = true;
+    await waitFor(() => stopped.length > 0, "a to give up");
+    // Another replica saw the renewal at committedAt and may take over a lease duration later.
+    expect(performance.now() - committedAt).toBeLessThan(timing.leaseDurationMs);
+    expect(stopped).toEqual(["lost"]);
+  });
+
   it("a leader whose renewals fail with errors also gives up as lost", async () => {
     const lease = new MemoryLease();
     const a = elector(lease, "a");
