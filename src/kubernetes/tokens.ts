@@ -9,8 +9,8 @@ import type { KubeApi } from "./kube-api.js";
 /** The key of the Secret that holds the token. */
 export const TOKEN_KEY = "token";
 
-/** Why a token could not be read: the Secret or its key is missing, or the API refused the read. */
-export type TokenUnavailableReason = "SecretNotFound" | "KeyMissing" | "ReadFailed";
+/** Why a token could not be read: the Secret or its key is missing, its value cannot be sent, or the API refused the read. */
+export type TokenUnavailableReason = "SecretNotFound" | "KeyMissing" | "KeyInvalid" | "ReadFailed";
 
 /** The token of a CR could not be read; the message names the Secret, never its content. */
 export class TokenUnavailableError extends Error {
@@ -82,6 +82,15 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         "KeyMissing",
         { namespace, name: secretName },
         `cannot read the VVP API token: ${where} has no key "${TOKEN_KEY}"`,
+      );
+    }
+    // As the VVP client checks before sending: found here, the problem is
+    // reported on the CR naming the Secret instead of failing each VVP call.
+    if (!/^[\x21-\x7e]+$/.test(trimmed)) {
+      throw new TokenUnavailableError(
+        "KeyInvalid",
+        { namespace, name: secretName },
+        `cannot read the VVP API token: key "${TOKEN_KEY}" of ${where} holds characters an HTTP header cannot carry (a line break, a space or a non-ASCII character)`,
       );
     }
     cache.set(`${namespace}/${secretName}`, { token: trimmed, readAt: now() });

@@ -80,6 +80,36 @@ describe("the token Secret", () => {
     );
   });
 
+  it("not usable in an HTTP header (a line break inside): reported naming the Secret, the token never in logs, Events or status", async () => {
+    world = await startWorld();
+    const secretPart = "s3cond-line-of-the-token";
+    putSecret(world.kube, NS, "my-vvp-apikey", `first-line\n${secretPart}`);
+    await world.start();
+    world.kube.apply(crObject("bad-token"));
+    await world.kube.waitFor(
+      () => conditionOf(cr(world as World, "bad-token"), "Healthy")?.status === "Unknown",
+    );
+    await until(() =>
+      (world as World).logs.some((line) => line.startsWith("warn reconcile failed")),
+    );
+    expect(conditionOf(cr(world, "bad-token"), "Healthy")?.message).toBe(
+      'cannot read the VVP API token: key "token" of Secret my-deploy-namespace/my-vvp-apikey holds characters an HTTP header cannot carry (a line break, a space or a non-ASCII character)',
+    );
+    await until(() =>
+      (world as World).kube
+        .objects("events.events.k8s.io")
+        .some((event) => (event as Record<string, unknown>).reason === "ApiKeySecretUnavailable"),
+    );
+    expect(world.vvp.requests).toHaveLength(0);
+    const everything = JSON.stringify([
+      world.logs,
+      world.kube.objects("events"),
+      world.kube.objects("vvpdeployments"),
+    ]);
+    expect(everything).not.toContain(secretPart);
+    expect(everything).not.toContain("first-line");
+  });
+
   it("rotated: later requests carry the new token; no token appears in logs, Events or status", async () => {
     world = await startWorld();
     const { kube, vvp } = world;
