@@ -198,8 +198,11 @@ export interface LeaderElector {
   /** Starts competing; resolves once the loop has ended (stopped or lost). */
   run(): Promise<void>;
   isLeader(): boolean;
-  /** Ends the loop and, when leading, releases the Lease (ReleaseOnCancel). */
-  stop(): Promise<void>;
+  /**
+   * Ends the loop and, when leading, releases the Lease (ReleaseOnCancel);
+   * `release: false` leaves it to expire (work that may still write is running).
+   */
+  stop(options?: { release?: boolean }): Promise<void>;
 }
 
 /** client-go's jitter factor on the retry period while acquiring. */
@@ -216,6 +219,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   const now = options.now ?? (() => performance.now());
   const random = options.random ?? Math.random;
   let stopped = false;
+  let releaseOnStop = true;
   let leading = false;
   let wake: (() => void) | undefined;
   let lastHolder: string | undefined;
@@ -296,14 +300,16 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   const loop = async () => {
     if (!(await acquire())) {
       // stop() may have raced a successful acquire: give back what we just took.
-      await candidate.release().catch((error: unknown) => options.onError?.(error));
+      if (releaseOnStop) {
+        await candidate.release().catch((error: unknown) => options.onError?.(error));
+      }
       return;
     }
     leading = true;
     options.onStartedLeading();
     const reason = await renew();
     leading = false;
-    if (reason === "stopped") {
+    if (reason === "stopped" && releaseOnStop) {
       await candidate.release().catch((error: unknown) => options.onError?.(error));
     }
     options.onStoppedLeading(reason);
@@ -315,7 +321,8 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       return running;
     },
     isLeader: () => leading,
-    async stop() {
+    async stop({ release = true } = {}) {
+      releaseOnStop = release;
       stopped = true;
       wake?.();
       await running;

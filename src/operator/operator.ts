@@ -107,8 +107,15 @@ export async function startOperator(
       if (controllerStarted) {
         await stopController(controller, drainBudgetMs(config, exit), logger);
       }
-      // Only now, with nothing in flight, may another replica take over.
-      await elector?.stop();
+      // Only with nothing in flight may another replica take over at once. A
+      // reconcile still running past the drain may yet write to VVP: the
+      // Lease is then kept and expires (ours; client-go's ReleaseOnCancel is
+      // safe only once the work has stopped).
+      const inFlight = controllerStarted ? controller.stats().inFlight : 0;
+      if (inFlight > 0) {
+        logger.warn({ inFlight }, "reconciles still running: the Lease is kept until it expires");
+      }
+      await elector?.stop({ release: inFlight === 0 });
       metrics.setLeader(false);
       await Promise.all([webhook?.close(), health?.close()]);
       logger.info({ reason: exit.reason, code: exit.code }, "stopped");

@@ -240,6 +240,57 @@ describe("a leader that cannot renew", () => {
   });
 });
 
+describe("a shutdown whose reconciles do not finish within the drain", () => {
+  it("keeps the Lease (no release): no other replica may reconcile while ours still runs", async () => {
+    const logger = pino({ level: "silent" });
+    const config = configFor([
+      "--leader-election-id",
+      "hung-drain-test",
+      "--shutdown-timeout",
+      "200ms",
+    ]);
+    let calls = 0;
+    const hanging: Array<() => void> = [];
+    // VVP answers the fleet's lists, then never again: each reconcile hangs in its first call.
+    const hang: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === "GET" && new URL(request.url).pathname.endsWith("/deployments")) {
+        return fetch(request);
+      }
+      calls += 1;
+      return new Promise((_resolve, reject) => {
+        hanging.push(() => reject(new TypeError("fetch failed")));
+      });
+    };
+    const operator = await startOperator(
+      { ...config, tls: undefined },
+      { kubeConfig, logger, podName: "pod-hung", fetch: hang },
+    );
+    running.push(operator);
+    kube.apply({
+      ...exampleCr("PATCH"),
+      metadata: {
+        ...exampleCr("PATCH").metadata,
+        name: "hung-drain",
+        namespace: NAMESPACE,
+        labels: { "ververica.platform/owner": "my-operator" },
+      },
+    });
+    await waitFor(() => calls > 0, "a reconcile to call VVP");
+    expect(await operator.shutdown()).toEqual({ reason: "signal", code: 0 });
+    const lease = kube.get(
+      "leases",
+      config.leaderElection.namespace,
+      "hung-drain-test",
+    ) as unknown as {
+      spec: { holderIdentity?: string };
+    };
+    expect(lease.spec.holderIdentity).toBe(operator.identity);
+    for (const reject of hanging) reject();
+    kube.delete("vvpdeployments", NAMESPACE, "hung-drain");
+  });
+});
+
 describe("the Lease store and the Secret lookup over client-node", () => {
   it("creates, refuses a second create, and refuses a stale resourceVersion with a conflict", async () => {
     const store = createKubernetesLeaseStore(kubeConfig, {
