@@ -1,6 +1,7 @@
 // Multi-document YAML (and JSON, which YAML reads) with the source position of
 // every field, so a finding can name its line and column.
 import {
+  type Document,
   isMap,
   isScalar,
   isSeq,
@@ -8,6 +9,7 @@ import {
   type Node,
   type ParsedNode,
   parseAllDocuments,
+  visit,
 } from "yaml";
 import { formatFieldPath } from "../models/index.js";
 
@@ -61,7 +63,9 @@ export function parseManifests(text: string): ParsedManifests {
   const result: ParsedManifests = { objects: [], syntaxErrors: [] };
   let documents: ReturnType<typeof parseAllDocuments>;
   try {
-    documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // Duplicate keys and aliases are checked by `linearProblems`: the yaml
+    // library's own checks are quadratic (a 1.5 MB map took minutes).
+    documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (error) {
     // The parser reports syntax as data; a throw is exhaustion (stack depth) on hostile input.
     const message = error instanceof Error ? error.message : "unreadable input";
@@ -77,11 +81,19 @@ export function parseManifests(text: string): ParsedManifests {
   for (const document of list) {
     if (document.contents === null && document.errors.length === 0) continue;
     documentIndex += 1;
-    if (document.errors.length > 0) {
-      for (const error of document.errors) {
+    const errors =
+      document.errors.length > 0
+        ? document.errors.map((error) => ({
+            offset: error.pos[0],
+            message: error.message.split("\n")[0] ?? "",
+            code: error.code as string,
+          }))
+        : linearProblems(document);
+    if (errors.length > 0) {
+      for (const error of errors) {
         result.syntaxErrors.push({
-          position: position(error.pos[0]),
-          message: error.message.split("\n")[0] ?? "",
+          position: position(error.offset),
+          message: error.message,
           code: error.code,
         });
       }
@@ -114,6 +126,54 @@ export function parseManifests(text: string): ParsedManifests {
     }
   }
   return result;
+}
+
+/** A problem of a parsed document, at a text offset. */
+export interface DocumentProblem {
+  offset: number;
+  message: string;
+  code: string;
+}
+
+/**
+ * Duplicate keys (as the yaml library's `uniqueKeys` reports them) and more
+ * aliases than {@link MAX_ALIAS_COUNT}, found in one pass: the library's own
+ * checks are quadratic in a map's size and in the number of aliases, so a
+ * file within the size limit could keep the CLI busy for minutes.
+ */
+export function linearProblems(document: Document): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  let aliases = 0;
+  visit(document, {
+    Alias(_, alias) {
+      aliases += 1;
+      if (aliases <= MAX_ALIAS_COUNT) return undefined;
+      problems.push({
+        offset: alias.range?.[0] ?? 0,
+        message: `Excessive alias count indicates a resource exhaustion attack (more than ${MAX_ALIAS_COUNT} aliases)`,
+        code: "RESOURCE_EXHAUSTION",
+      });
+      return visit.BREAK;
+    },
+    Map(_, map) {
+      const keys = new Set<unknown>();
+      for (const pair of map.items) {
+        // Only scalar keys compare by value, as in the library's default check.
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (keys.has(key)) {
+          problems.push({
+            offset: pair.key.range?.[0] ?? 0,
+            message: "Map keys must be unique",
+            code: "DUPLICATE_KEY",
+          });
+        }
+        keys.add(key);
+      }
+      return undefined;
+    },
+  });
+  return problems;
 }
 
 function listItems(

@@ -2,7 +2,7 @@
 // in on stdin, the same items out with `results`, exit 1 on an error result.
 import { parseAllDocuments, parseDocument, stringify } from "yaml";
 import { ROOT_FIELD } from "../models/index.js";
-import { parseManifests } from "./documents.js";
+import { linearProblems, parseManifests } from "./documents.js";
 import { identityOf, isPlainObject, isVvpDeploymentObject } from "./findings.js";
 import { type CheckOptions, findingsOf } from "./validate.js";
 
@@ -42,10 +42,11 @@ export class KrmInputError extends Error {
  */
 export function runKrmFunction(input: string, functionConfig?: unknown): KrmOutcome {
   const text = asResourceList(input, functionConfig);
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const syntax = document.errors[0];
+  // Duplicate keys and aliases by `linearProblems`: the library's checks are quadratic.
+  const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const syntax = document.errors[0]?.message ?? linearProblems(document)[0]?.message;
   if (syntax !== undefined) {
-    throw new KrmInputError(`input is not valid YAML: ${syntax.message.split("\n")[0]}`);
+    throw new KrmInputError(`input is not valid YAML: ${syntax.split("\n")[0]}`);
   }
   const list: unknown = document.toJS({ maxAliasCount: 100 });
   if (!isPlainObject(list) || list.kind !== "ResourceList" || !Array.isArray(list.items)) {
@@ -94,9 +95,11 @@ export function runKrmFunction(input: string, functionConfig?: unknown): KrmOutc
  */
 function asResourceList(input: string, functionConfig: unknown): string {
   if (functionConfig === undefined) return input;
-  const documents = parseAllDocuments(input, { uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(input, { uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [documents];
-  const problem = list.flatMap((document) => document.errors)[0];
+  const problem = list.flatMap((document): { message: string }[] =>
+    document.errors.length > 0 ? document.errors : linearProblems(document),
+  )[0];
   if (problem !== undefined) {
     throw new KrmInputError(`input is not valid YAML: ${problem.message.split("\n")[0]}`);
   }
