@@ -41,7 +41,7 @@ export function createKubernetesLeaseStore(
     async create(record) {
       try {
         return fromLease(
-          await api.createNamespacedLease({ namespace, body: toLease(location, record) }),
+          await api.createNamespacedLease({ namespace, body: toLease(location, record) }, deadline),
         );
       } catch (error) {
         if (error instanceof ApiException && error.code === 409) throw new LeaseConflictError();

@@ -332,6 +332,18 @@ describe("the Lease store and the Secret lookup over client-node", () => {
     try {
       await expect(store.get()).rejects.toThrow(/Lease read failed/);
       expect(performance.now() - started).toBeLessThan(2_000);
+      // The create too: an abandoned acquire must not take the Lease seconds later.
+      const creating = performance.now();
+      await expect(
+        store.create({
+          holderIdentity: "slow",
+          leaseDurationSeconds: 2,
+          acquireTime: undefined,
+          renewTime: undefined,
+          leaseTransitions: 0,
+        }),
+      ).rejects.toThrow(/Lease create failed/);
+      expect(performance.now() - creating).toBeLessThan(2_000);
     } finally {
       kube.faults.slow(0);
     }
