@@ -1,7 +1,7 @@
 // `vvpctl get`: the `kubectl get vvpdeployments` table for CRs given as YAML.
 import type { VvpDeployment } from "../models/index.js";
 import { PRINTER_COLUMN_NAMES, printerColumns } from "../printer-columns/index.js";
-import { parseManifests } from "./documents.js";
+import { type Position, parseManifests } from "./documents.js";
 import { identityOf, isVvpDeploymentObject } from "./findings.js";
 import type { SourceText } from "./inputs.js";
 
@@ -11,6 +11,8 @@ export interface TableInput {
   wide: boolean;
   /** ISO time AGE is measured from. */
   now: string;
+  /** Told of each YAML syntax error (the document is left out of the table). */
+  onSyntaxError?: (source: string, position: Position, message: string) => void;
 }
 
 /**
@@ -22,7 +24,11 @@ export interface TableInput {
 export function renderTable(input: TableInput): string | undefined {
   const crs: VvpDeployment[] = [];
   for (const source of input.sources) {
-    for (const object of parseManifests(source.text).objects) {
+    const parsed = parseManifests(source.text);
+    for (const error of parsed.syntaxErrors) {
+      input.onSyntaxError?.(source.name, error.position, `${error.message} (${error.code})`);
+    }
+    for (const object of parsed.objects) {
       if (isVvpDeploymentObject(object.value)) crs.push(object.value as VvpDeployment);
     }
   }

@@ -90,6 +90,19 @@ describe("vvpctl get", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing.yaml: error: <root>: cannot be read (ENOENT)");
   });
+
+  it("names a YAML syntax error with its line and column and exits 2, still printing the readable CRs", async () => {
+    const dir = tempDir({
+      "good.yaml": WITH_STATUS,
+      "bad.yaml": "apiVersion: ververica.platform/v1\nkind: VvpDeployment\nmetadata: {name: a\n",
+    });
+    const result = await runCli(["get", "good.yaml", "bad.yaml"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^bad\.yaml:4:1: error: <root>: not valid YAML: .* \(InvalidYAML\)$/),
+    ]);
+    expect(lines(result.stdout)).toHaveLength(2);
+  });
 });
 
 describe("vvpctl crd and schema", () => {

@@ -22,13 +22,20 @@ export function getCommand(context: CommandContext): Command {
           `${findingLine(problem.name, { severity: "error", field: "<root>", message: problem.problem, reason: "InputError" })}\n`,
         );
       }
+      let invalid = false;
       const table = renderTable({
         sources: inputs.sources,
         wide: flags.output === "wide",
         now: io.now().toISOString(),
+        onSyntaxError: (name, position, message) => {
+          invalid = true;
+          io.stderr(
+            `${findingLine(name, { severity: "error", field: "<root>", message: `not valid YAML: ${message}`, reason: "InvalidYAML", position })}\n`,
+          );
+        },
       });
       if (table === undefined) io.stderr("No resources found.\n");
       else io.stdout(table);
-      if (inputs.problems.length > 0) context.exit(2);
+      if (inputs.problems.length > 0 || invalid) context.exit(2);
     });
 }
