@@ -20,8 +20,16 @@ export function createKubernetesSecretLookup(
   return async (namespace, name) => {
     try {
       const secret = await api.readNamespacedSecret({ name, namespace }, deadline);
-      const encoded = secret.data?.[API_TOKEN_KEY] ?? secret.stringData?.[API_TOKEN_KEY];
-      return typeof encoded === "string" && encoded !== "" ? "found" : "no-token-key";
+      const encoded = secret.data?.[API_TOKEN_KEY];
+      const plain = secret.stringData?.[API_TOKEN_KEY];
+      const token =
+        typeof encoded === "string"
+          ? Buffer.from(encoded, "base64").toString("utf8")
+          : typeof plain === "string"
+            ? plain
+            : "";
+      // As the controller reads it: a trailing line break is not part of the token.
+      return token.trim() !== "" ? "found" : "no-token-key";
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return "not-found";
       if (error instanceof ApiException) {

@@ -360,5 +360,13 @@ describe("the Lease store and the Secret lookup over client-node", () => {
     expect(await lookup(NAMESPACE, "my-vvp-apikey")).toBe("found");
     expect(await lookup(NAMESPACE, "absent")).toBe("not-found");
     expect(await lookup(NAMESPACE, "no-token")).toBe("no-token-key");
+    // Only a line break (echo > file): the controller trims it and finds no token either.
+    kube.apply({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "blank-token", namespace: NAMESPACE },
+      data: { token: Buffer.from("\n").toString("base64") },
+    });
+    expect(await lookup(NAMESPACE, "blank-token")).toBe("no-token-key");
   });
 });
