@@ -117,6 +117,10 @@ export async function startOperator(
       }
       await elector?.stop({ release: inFlight === 0 });
       metrics.setLeader(false);
+      // Leadership lost: the process must end (and with it any reconcile
+      // still running) before the lease can expire, so it does not wait for
+      // the servers' in-flight requests (a slow admission review) to finish.
+      if (exit.reason === "leader-election-lost") resolveEnded(exit);
       await Promise.all([webhook?.close(), health?.close()]);
       logger.info({ reason: exit.reason, code: exit.code }, "stopped");
       resolveEnded(exit);

@@ -240,6 +240,54 @@ describe("a leader that cannot renew", () => {
   });
 });
 
+describe("a leader that cannot renew while the webhook is busy", () => {
+  it("ends right after the drain, not once a slow admission request is answered", async () => {
+    const logger = pino({ level: "silent" });
+    const config = configFor(["--leader-election-id", "lost-busy-test"]);
+    const operator = await startOperator(config, { kubeConfig, logger, podName: "pod-busy" });
+    running.push(operator);
+    await waitFor(
+      async () =>
+        (await metric(operator, "leader_election_master_status", { name: "lost-busy-test" })) === 1,
+      "pod-busy to lead",
+    );
+    // An admission request whose Secret lookup hangs (5 s lookup limit) keeps the webhook busy.
+    kube.faults.slow(10_000, { resource: "secrets" });
+    const review = JSON.stringify({
+      apiVersion: "admission.k8s.io/v1",
+      kind: "AdmissionReview",
+      request: {
+        uid: "u-busy",
+        operation: "CREATE",
+        namespace: NAMESPACE,
+        object: {
+          ...exampleCr("PATCH"),
+          metadata: { ...exampleCr("PATCH").metadata, annotations: { apikeySecretName: "slow" } },
+        },
+      },
+    });
+    const admission = httpsCall({
+      port: operator.webhookPort ?? 0,
+      path: "/validate",
+      headers: { "content-type": "application/json" },
+      body: review,
+      ca: [certificate.caCert],
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const cutAt = performance.now();
+    kube.faults.failNext({ resource: "leases", status: 500, count: 10_000 });
+    try {
+      const exit = await operator.ended;
+      expect(exit).toEqual({ reason: "leader-election-lost", code: 1 });
+      // Whatever still runs ends with the process: before the lease can expire.
+      expect(performance.now() - cutAt).toBeLessThan(config.leaderElection.leaseDurationMs);
+    } finally {
+      kube.faults.reset();
+      await admission;
+    }
+  });
+});
+
 describe("a shutdown whose reconciles do not finish within the drain", () => {
   it("keeps the Lease (no release): no other replica may reconcile while ours still runs", async () => {
     const logger = pino({ level: "silent" });
