@@ -41,6 +41,8 @@ export function buildProgram(context: CommandContext, name = "vvpctl"): Command 
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
       writeErr: (text) => context.io.stderr(text),
+      // One line per error: commander puts its "(Did you mean …?)" on a second one.
+      outputError: (text, write) => write(`${text.trimEnd().replace(/\s*\n\s*/g, " ")}\n`),
     })
     .exitOverride();
   // Subcommands inherit output and exit settings from the program they are added to.

@@ -143,7 +143,12 @@ describe("the program", () => {
     const typo = await runCli(["valdate", "x"]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("error: unknown command 'valdate'");
-    expect(typo.stderr).toContain("Did you mean validate?");
+    expect(typo.stderr).toBe("error: unknown command 'valdate' (Did you mean validate?)\n");
+    const option = await runCli(["validate", "--instance-idd", "x", "x.yaml"]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe(
+      "error: unknown option '--instance-idd' (Did you mean --instance-id?)\n",
+    );
     const nothing = await runCli([]);
     expect(nothing.code).toBe(2);
   });
