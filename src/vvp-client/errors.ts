@@ -147,8 +147,16 @@ function isWhole(text: string, at: number, form: string): boolean {
     outer !== undefined &&
     WORD_CHARACTER.test(inner) &&
     WORD_CHARACTER.test(outer);
-  return !glued(form[0], text[at - 1]) && !glued(form[form.length - 1], text[at + form.length]);
+  return (
+    !(glued(form[0], text[at - 1]) && !ESCAPE_BEFORE.test(text.slice(Math.max(0, at - 6), at))) &&
+    !glued(form[form.length - 1], text[at + form.length])
+  );
 }
+
+// An escape ends in a word character but separates like the character it
+// stands for: `Bearer%20<token>` (URL-encoded), `\n<token>`, `\u0020<token>`
+// (escaped text in a body that is not JSON).
+const ESCAPE_BEFORE = /(?:%[0-9A-Fa-f]{2}|\\[bfnrt]|\\u[0-9A-Fa-f]{4})$/;
 
 /**
  * Redacts an error body. A JSON body is redacted after decoding, then encoded

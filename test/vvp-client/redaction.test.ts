@@ -41,6 +41,16 @@ describe("redact", () => {
     expect(redact("abc=def", "abc=")).toBe(`${REDACTED}def`);
   });
 
+  it("redacts a token after an escape, which ends in a word character but separates", () => {
+    expect(redact(`Authorization=Bearer%20${TOKEN}&x`, TOKEN)).toBe(
+      `Authorization=Bearer%20${REDACTED}&x`,
+    );
+    expect(redact(`header:\\n${TOKEN}`, TOKEN)).toBe(`header:\\n${REDACTED}`);
+    expect(redact(`Bearer\\u0020${TOKEN}`, TOKEN)).toBe(`Bearer\\u0020${REDACTED}`);
+    expect(redact("attempt%20t", "t")).toBe(`attempt%20${REDACTED}`);
+    expect(redact("x%2t", "t")).toBe("x%2t");
+  });
+
   it("redacts the URL-encoded and JSON-escaped forms", () => {
     const token = 'a+b/c="d\\';
     expect(redact(`?token=${encodeURIComponent(token)}`, token)).toBe(`?token=${REDACTED}`);
