@@ -93,9 +93,14 @@ export class LeaseCandidate {
     this.observe(stored, now);
     const heldByOther =
       stored.record.holderIdentity !== "" && stored.record.holderIdentity !== this.identity;
-    // Ours: our configured duration rather than the record's whole seconds (client-go reads
-    // the record), so sub-second test timings work; replicas of one instance share their flags.
-    if (heldByOther && now < this.observedAt + this.options.leaseDurationMs) return false;
+    // client-go waits the record's duration; ours: never less than our own configured one
+    // (sub-second test timings, which the record's whole seconds round up), and never less
+    // than the holder's, whose flags may differ (a rolling update changed them).
+    const leaseMs = Math.max(
+      this.options.leaseDurationMs,
+      stored.record.leaseDurationSeconds * 1000 || 0,
+    );
+    if (heldByOther && now < this.observedAt + leaseMs) return false;
     return this.write(now, stored);
   }
 

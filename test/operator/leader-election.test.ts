@@ -61,6 +61,22 @@ describe("LeaseCandidate (client-go's tryAcquireOrRenew)", () => {
     expect(await b.tryAcquireOrRenew()).toBe(true);
   });
 
+  it("waits the holder's own lease duration when the record's is longer than ours (flags changed in a rolling update)", async () => {
+    const lease = new MemoryLease();
+    lease.put({
+      ...heldBy("old-replica", "2026-01-01T00:00:00.000000Z"),
+      leaseDurationSeconds: 30,
+    });
+    const clock = new ManualClock();
+    const b = candidate(lease, "b", clock);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    // The holder renews until its renew deadline within a 30 s lease: 15 s of silence is no expiry.
+    clock.advance(timings.leaseDurationMs);
+    expect(await b.tryAcquireOrRenew()).toBe(false);
+    clock.advance(30_000 - timings.leaseDurationMs);
+    expect(await b.tryAcquireOrRenew()).toBe(true);
+  });
+
   it("never takes a Lease its holder keeps renewing: each change restarts the wait", async () => {
     const lease = new MemoryLease();
     const clock = new ManualClock();
