@@ -40,6 +40,29 @@ export interface TokenCacheOptions {
   now?: () => number;
 }
 
+/**
+ * The API token a Secret holds under `token` (`data`, base64, else
+ * `stringData`), trimmed; "" when there is none. The controller and the
+ * webhook read it alike, so the webhook admits exactly what the controller
+ * can use. ours: a trailing newline (echo > file; kubectl create
+ * --from-file) is not part of the token.
+ */
+export function tokenOfSecret(secret: object): string {
+  const { data, stringData } = secret as {
+    data?: Record<string, unknown>;
+    stringData?: Record<string, unknown>;
+  };
+  const encoded = data?.[TOKEN_KEY];
+  const plain = stringData?.[TOKEN_KEY];
+  const token =
+    typeof encoded === "string"
+      ? Buffer.from(encoded, "base64").toString("utf8")
+      : typeof plain === "string"
+        ? plain
+        : "";
+  return token.trim();
+}
+
 /** Creates a TokenCache over the KubeApi. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const ttlMs = options.ttlMs ?? 60_000;
@@ -67,16 +90,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         `cannot read the VVP API token: ${where} (annotation apikeySecretName) does not exist`,
       );
     }
-    const encoded = (secret.data as Record<string, unknown> | undefined)?.[TOKEN_KEY];
-    const plain = (secret.stringData as Record<string, unknown> | undefined)?.[TOKEN_KEY];
-    const token =
-      typeof encoded === "string"
-        ? Buffer.from(encoded, "base64").toString("utf8")
-        : typeof plain === "string"
-          ? plain
-          : "";
-    // ours: a trailing newline (echo > file; kubectl create --from-file) is not part of the token.
-    const trimmed = token.trim();
+    const trimmed = tokenOfSecret(secret);
     if (trimmed === "") {
       throw new TokenUnavailableError(
         "KeyMissing",

@@ -1,10 +1,11 @@
 import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { TOKEN_KEY, tokenOfSecret } from "../kubernetes/tokens.js";
 import { withDeadline } from "./kube-deadline.js";
 import { reasonOf } from "./kube-lease-store.js";
 import type { ApiKeySecretLookup } from "./webhook-server.js";
 
-/** The key of the Secret that holds the VVP API token. */
-export const API_TOKEN_KEY = "token";
+/** The key of the Secret that holds the VVP API token (the controller's). */
+export const API_TOKEN_KEY = TOKEN_KEY;
 
 /**
  * Checks a CR's token Secret over client-node's CoreV1Api: found with a
@@ -20,16 +21,7 @@ export function createKubernetesSecretLookup(
   return async (namespace, name) => {
     try {
       const secret = await api.readNamespacedSecret({ name, namespace }, deadline);
-      const encoded = secret.data?.[API_TOKEN_KEY];
-      const plain = secret.stringData?.[API_TOKEN_KEY];
-      const token =
-        typeof encoded === "string"
-          ? Buffer.from(encoded, "base64").toString("utf8")
-          : typeof plain === "string"
-            ? plain
-            : "";
-      // As the controller reads it: a trailing line break is not part of the token.
-      return token.trim() !== "" ? "found" : "no-token-key";
+      return tokenOfSecret(secret) !== "" ? "found" : "no-token-key";
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return "not-found";
       if (error instanceof ApiException) {
