@@ -40,28 +40,38 @@ const UNWRAPPED = new Set([
   "nonoptional",
 ]);
 
+/** The parts of a zod definition this file reads (zod types them per schema kind). */
+interface SchemaDef {
+  type: string;
+  innerType?: AnySchema;
+  shape?: Record<string, AnySchema>;
+  valueType?: AnySchema;
+  element?: AnySchema;
+  options?: AnySchema[];
+  discriminator?: string;
+  values?: unknown[];
+}
+
+function defOf(schema: AnySchema): SchemaDef {
+  return schema._zod.def as unknown as SchemaDef;
+}
+
 function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
   while (UNWRAPPED.has(current._zod.def.type)) {
-    current = (current._zod.def as unknown as { innerType: AnySchema }).innerType;
+    current = defOf(current).innerType as AnySchema;
   }
   return current;
 }
 
 function shapeOf(schema: AnySchema): Readonly<Record<string, AnySchema>> | undefined {
-  const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, AnySchema> };
+  const def = defOf(unwrap(schema));
   return def.type === "object" ? def.shape : undefined;
 }
 
 /** The schema of the value at `key` of a value with `schema` (an object, record or array). */
 function childSchema(schema: AnySchema, key: PropertyKey): AnySchema | undefined {
-  const node = unwrap(schema);
-  const def = node._zod.def as unknown as {
-    type: string;
-    shape?: Record<string, AnySchema>;
-    valueType?: AnySchema;
-    element?: AnySchema;
-  };
+  const def = defOf(unwrap(schema));
   if (def.type === "object") {
     return typeof key === "string" && Object.hasOwn(def.shape ?? {}, key)
       ? def.shape?.[key]
@@ -78,19 +88,14 @@ function childSchema(schema: AnySchema, key: PropertyKey): AnySchema | undefined
  */
 function selectOption(schema: AnySchema, value: unknown): AnySchema {
   const node = unwrap(schema);
-  const def = node._zod.def as unknown as {
-    type: string;
-    options?: AnySchema[];
-    discriminator?: string;
-  };
+  const def = defOf(node);
   if (def.type !== "union" || def.options === undefined) return node;
   const discriminator = def.discriminator;
   if (discriminator === undefined || value === null || typeof value !== "object") return node;
   const kind = (value as Record<string, unknown>)[discriminator];
   const chosen = def.options.find((option) => {
     const literal = shapeOf(option)?.[discriminator];
-    const values =
-      literal === undefined ? [] : ((literal._zod.def as { values?: unknown[] }).values ?? []);
+    const values = literal === undefined ? [] : (defOf(literal).values ?? []);
     return values.includes(kind);
   });
   return chosen ?? node;
@@ -110,7 +115,7 @@ function knownKeysAt(root: AnySchema, input: unknown, path: readonly PropertyKey
   }
   if (schema === undefined) return [];
   const node = selectOption(schema, value);
-  const def = unwrap(node)._zod.def as { type: string; options?: AnySchema[] };
+  const def = defOf(unwrap(node));
   if (def.type === "union") {
     return (def.options ?? []).flatMap((option) => Object.keys(shapeOf(option) ?? {}));
   }
@@ -182,14 +187,7 @@ export type KnownNode =
 
 function compileKnown(schema: AnySchema, bodyPath: string): KnownNode | undefined {
   const node = unwrap(schema);
-  const def = node._zod.def as unknown as {
-    type: string;
-    shape?: Record<string, AnySchema>;
-    valueType?: AnySchema;
-    element?: AnySchema;
-    options?: AnySchema[];
-    discriminator?: string;
-  };
+  const def = defOf(node);
   if (def.type === "object" && def.shape !== undefined) {
     const children = new Map<string, KnownNode | null>();
     for (const [key, child] of Object.entries(def.shape)) {
@@ -212,7 +210,7 @@ function compileKnown(schema: AnySchema, bodyPath: string): KnownNode | undefine
     for (const option of def.options) {
       const literal = shapeOf(option)?.[discriminator];
       const compiled = compileKnown(option, bodyPath);
-      const values = (literal?._zod.def as { values?: unknown[] } | undefined)?.values ?? [];
+      const values = (literal === undefined ? undefined : defOf(literal).values) ?? [];
       if (compiled !== undefined) for (const value of values) options.set(value, compiled);
     }
     return { type: "union", discriminator, options };
