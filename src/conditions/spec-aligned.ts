@@ -11,8 +11,12 @@ import type { ConditionOutcome, ConditionState, StatusFields } from "./types.js"
  * nothing needed projecting; False StateProjectionSuppressedAutopilot during
  * an Autopilot scaling run, SyncDisabled while sync is off, ProjectionFailed
  * (ours) when VVP refused or did not answer. Owns `status.observedGeneration`
- * (it advances only once the change is projected), `projectedSpecState` and
- * `reprojectedDrift`. `consistent` is this cycle's Consistent state.
+ * (it mirrors metadata.generation at the end of every cycle, the seed's rule,
+ * also after a refused projection and while deleting), `unprojectedGeneration`
+ * (ours: set while this generation's change is owed to VVP; it, not a
+ * generation mismatch, makes a refused projection be sent again),
+ * `projectedSpecState` and `reprojectedDrift`. `consistent` is this cycle's
+ * Consistent state.
  */
 export function specAlignedCondition(
   decision: Decision,
@@ -26,8 +30,13 @@ export function specAlignedCondition(
     reprojectedDrift: reprojectedDrift(decision, effectOf),
   };
   const { state, projected, failing, event } = projectionResult(decision, effectOf, consistent);
-  if (context.generation !== undefined && decision.deletion === undefined) {
-    if (!decision.pendingChange || projected) status.observedGeneration = context.generation;
+  if (context.generation !== undefined) {
+    status.observedGeneration = context.generation;
+    // A deletion projects nothing: whatever was owed stays recorded.
+    if (decision.deletion === undefined) {
+      status.unprojectedGeneration =
+        decision.pendingChange && !projected ? context.generation : undefined;
+    }
   }
   return {
     state,
@@ -41,7 +50,7 @@ export function specAlignedCondition(
 
 interface ProjectionResult {
   state: ConditionState;
-  /** VVP answered this generation's projection: observedGeneration may advance. */
+  /** VVP answered this generation's projection definitively: nothing is owed. */
   projected: boolean;
   failing: boolean;
   /** The SpecProjected event's message, when one is due. */

@@ -20,7 +20,13 @@ import {
 } from "../vvp-client/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { createClientNodeKubeApi } from "./client-node-api.js";
-import { APIKEY_SECRET_ANNOTATION, keyOf, splitKey, withHealthyUnknown } from "./cr-fields.js";
+import {
+  APIKEY_SECRET_ANNOTATION,
+  keyOf,
+  splitKey,
+  type TokenProblem,
+  withHealthyUnknown,
+} from "./cr-fields.js";
 import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
 import { createEventRecorder } from "./events.js";
 import { fleetGroups, matchDeployments } from "./fleet.js";
@@ -124,9 +130,6 @@ export interface ControllerStats {
   /** Keys with a pending requeue-after or backoff. */
   delayed: number;
 }
-
-/** Why a CR's token cannot be used (the reason of the Warning Event). */
-type TokenProblem = "ApiKeySecretUnavailable" | "ApiKeyRejected";
 
 /** What one reconcile of a key ended with. */
 type KeyOutcome =
@@ -271,10 +274,16 @@ export function createVvpDeploymentController(
     return client;
   };
 
-  /** A token problem the author or an admin must fix: Healthy=Unknown naming the Secret, and a Warning Event. */
+  /** A token problem the author or an admin must fix: Healthy=Unknown with its reason, naming the Secret, and a Warning Event. */
   const reportTokenProblem = async (cr: KubeObject, reason: TokenProblem, message: string) => {
     const status = (cr.status ?? {}) as Record<string, unknown>;
-    const next = withHealthyUnknown(status, message, now().toISOString(), cr.metadata?.generation);
+    const next = withHealthyUnknown(
+      status,
+      reason,
+      message,
+      now().toISOString(),
+      cr.metadata?.generation,
+    );
     try {
       await writeStatus(api, cr, status, next);
     } catch (writeError) {

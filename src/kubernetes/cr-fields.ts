@@ -45,13 +45,20 @@ export function deploymentIdOf(cr: KubeObject): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
+/** Why a CR's token cannot be used: Healthy's reason and the Warning Event's. */
+export type TokenProblem = "ApiKeySecretUnavailable" | "ApiKeyRejected";
+
 /**
- * ours: a CR whose token cannot be read gets Healthy=Unknown with the reason
- * it had (the condition reasons are fixed by the CRD) and a message naming
- * the Secret; the next successful reconcile computes every condition again.
+ * ours: a CR whose token cannot be used gets Healthy=Unknown with the token
+ * problem as its reason and a message naming the Secret; the next successful
+ * reconcile computes every condition again. The cycle ends like any other:
+ * observedGeneration mirrors the generation, and a generation it had not
+ * observed yet is recorded as owed (unprojectedGeneration), so the change is
+ * projected once the token works.
  */
 export function withHealthyUnknown(
   status: Record<string, unknown>,
+  reason: TokenProblem,
   message: string,
   now: string,
   generation: number | undefined,
@@ -63,7 +70,7 @@ export function withHealthyUnknown(
   const next = {
     type: "Healthy",
     status: "Unknown",
-    reason: typeof healthy?.reason === "string" ? healthy.reason : "SubConditionsFailing",
+    reason,
     message,
     lastTransitionTime:
       healthy?.status === "Unknown" && typeof healthy.lastTransitionTime === "string"
@@ -72,5 +79,13 @@ export function withHealthyUnknown(
     ...(generation === undefined ? {} : { observedGeneration: generation }),
   };
   const others = conditions.filter((condition) => condition.type !== "Healthy");
-  return { ...status, conditions: [next, ...others] };
+  if (generation === undefined) return { ...status, conditions: [next, ...others] };
+  const owed =
+    status.observedGeneration !== generation || status.unprojectedGeneration !== undefined;
+  return {
+    ...status,
+    observedGeneration: generation,
+    ...(owed ? { unprojectedGeneration: generation } : {}),
+    conditions: [next, ...others],
+  };
 }

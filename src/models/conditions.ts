@@ -16,7 +16,15 @@ export type ConditionType = z.infer<typeof ConditionTypeSchema>;
 
 /** Reasons of each condition: the seed's, plus ours marked below. */
 export const CONDITION_REASONS = {
-  Healthy: ["AllConditionsMet", "SubConditionsFailing"],
+  Healthy: [
+    "AllConditionsMet",
+    "SubConditionsFailing",
+    // ours: Healthy Unknown while the CR's API token cannot be used (the
+    // reasons of the Warning Events): the Secret is missing or unreadable,
+    // or VVP refused its token.
+    "ApiKeySecretUnavailable",
+    "ApiKeyRejected",
+  ],
   Consistent: [
     "RecordIntact",
     "AppManagerRecordNotFound",

@@ -54,6 +54,11 @@ export const VvpDeploymentStatusSchema = z.object({
   // differs in exactly these fields next cycle, it does not keep them as sent
   // (it normalises them): they are reported, not sent again in a loop.
   reprojectedDrift: z.array(z.string()).optional(),
+  // ours: the generation whose spec change VVP has not accepted yet (refused,
+  // unanswered, or waiting for sync, the mapping or an Autopilot run), absent
+  // otherwise. observedGeneration advances every cycle; this record, reported
+  // by SpecAligned False, is what makes the change be sent again.
+  unprojectedGeneration: z.number().int().optional(),
   conditions: z.array(ConditionSchema).optional(),
 });
 /** The status of a VvpDeployment. */

@@ -117,6 +117,7 @@ const STATUS_ORDER: readonly (keyof VvpDeploymentStatus)[] = [
   "blockedSavepointNonce",
   "blockedTriggerNonce",
   "reprojectedDrift",
+  "unprojectedGeneration",
   "conditions",
 ];
 

@@ -52,15 +52,17 @@ export function decideConsistency(facts: ConsistencyFacts): Consistency {
   if (status.deploymentId !== undefined) {
     return { kind: "resourceDeleted", deploymentId: status.deploymentId };
   }
-  // Ours: a 4xx create advances observedGeneration (a definitive answer to this
-  // generation) and leaves Consistent False AppManagerCreateFailed; until the
+  // Ours: a 4xx create is a definitive answer to this generation: it leaves
+  // Consistent False AppManagerCreateFailed and no owed projection
+  // (unprojectedGeneration unset, unlike a 5xx or a timeout); until the
   // generation changes the create is not sent again.
   const previous = status.conditions?.find((condition) => condition.type === "Consistent");
   if (
     previous?.reason === "AppManagerCreateFailed" &&
     previous.status === "False" &&
     facts.generation !== undefined &&
-    status.observedGeneration === facts.generation
+    status.observedGeneration === facts.generation &&
+    status.unprojectedGeneration === undefined
   ) {
     return { kind: "createRejected" };
   }

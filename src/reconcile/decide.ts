@@ -59,7 +59,11 @@ export interface Decision {
   consistency: Consistency;
   nonces: NonceDecisions;
   projection: ProjectionDecision;
-  /** `metadata.generation` differs from `status.observedGeneration` (or the body differs). */
+  /**
+   * A spec change is owed to VVP: a generation not observed yet, or one whose
+   * projection VVP has not accepted (`status.unprojectedGeneration`), whose
+   * body VVP does not hold; without a generation, the body differs.
+   */
   pendingChange: boolean;
   deletion: DeletionDecision | undefined;
   actions: PlanAction[];
@@ -218,7 +222,7 @@ function decideUpdate(
     });
   const pendingChange =
     context.generation !== undefined
-      ? context.generation !== status.observedGeneration &&
+      ? changeOwed(context) &&
         // Ours: a new generation whose PATCH body VVP already holds (a nonce
         // edit, say) needs no PATCH, which would only bump resourceVersion.
         // PUT is always sent: a removed field is a change a subset check
@@ -245,6 +249,17 @@ function decideUpdate(
   }
   const purpose = drift.length === 1 && drift[0] === "spec.state" ? "StateDrift" : "SpecDrift";
   return { projection: { kind: "project", purpose, method, drift }, pendingChange };
+}
+
+/**
+ * Whether this generation's spec may not be in VVP yet: a generation the
+ * status has not observed (an edit), or the recorded projection a refusal,
+ * a failure or a wait left owed (ours: SpecAligned False reports it). Never
+ * read from a condition's message.
+ */
+export function changeOwed(context: Context): boolean {
+  const { status, generation } = context;
+  return generation !== status.observedGeneration || status.unprojectedGeneration !== undefined;
 }
 
 function methodOf(context: Context): ProjectionMethod {

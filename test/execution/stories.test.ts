@@ -137,7 +137,10 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
       status: "False",
       reason: "ProjectionFailed",
     });
-    expect(afterFailure.status?.observedGeneration).not.toBe(generation);
+    // The seed: observedGeneration mirrors the generation after every cycle;
+    // the owed change is recorded for the retry.
+    expect(afterFailure.status?.observedGeneration).toBe(generation);
+    expect(afterFailure.status?.unprojectedGeneration).toBe(generation);
     expect(world.simulator.deployment(id)?.spec.template.spec.artifact).toMatchObject({
       jarUri: "s3://my-bucket/artifacts/MyJob.jar",
     });
@@ -146,6 +149,7 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     const recovered = world.cr("my-deployment");
     expect(condition(recovered, "SpecAligned")?.status).toBe("True");
     expect(recovered.status?.observedGeneration).toBe(generation);
+    expect(recovered.status?.unprojectedGeneration).toBeUndefined();
     expect(world.simulator.deployment(id)?.spec.template.spec.artifact).toMatchObject({
       jarUri: "s3://my-bucket/artifacts/MyJob-2.jar",
     });

@@ -50,9 +50,18 @@ describe("the token Secret", () => {
     await kube.waitFor(
       () => conditionOf(cr(world as World, "no-secret"), "Healthy")?.status === "Unknown",
     );
-    expect(conditionOf(cr(world, "no-secret"), "Healthy")?.message).toBe(
-      "cannot read the VVP API token: Secret my-deploy-namespace/absent (annotation apikeySecretName) does not exist",
-    );
+    expect(conditionOf(cr(world, "no-secret"), "Healthy")).toMatchObject({
+      reason: "ApiKeySecretUnavailable",
+      message:
+        "cannot read the VVP API token: Secret my-deploy-namespace/absent (annotation apikeySecretName) does not exist",
+    });
+    // The cycle is observed like any other; the change waits for the token.
+    const unseen = cr(world, "no-secret") as unknown as {
+      metadata: { generation: number };
+      status: { observedGeneration?: number; unprojectedGeneration?: number };
+    };
+    expect(unseen.status.observedGeneration).toBe(unseen.metadata.generation);
+    expect(unseen.status.unprojectedGeneration).toBe(unseen.metadata.generation);
     await until(() => kube.objects("events.events.k8s.io").length > 0);
     const warning = kube
       .objects("events.events.k8s.io")
@@ -129,9 +138,10 @@ describe("the token Secret", () => {
     // The simulator knows only the first token: VVP refuses the rotated one (401).
     await kube.waitFor(() => bearers.includes(`Bearer ${rotated}`), 5000);
     await until(() => conditionOf(cr(world as World, "rotating"), "Healthy")?.status === "Unknown");
-    expect(conditionOf(cr(world, "rotating"), "Healthy")?.message).toBe(
-      "VVP refused the API token of Secret my-deploy-namespace/my-vvp-apikey (HTTP 401)",
-    );
+    expect(conditionOf(cr(world, "rotating"), "Healthy")).toMatchObject({
+      reason: "ApiKeyRejected",
+      message: "VVP refused the API token of Secret my-deploy-namespace/my-vvp-apikey (HTTP 401)",
+    });
     // Rotated back to a token VVP knows: healed without a restart.
     putSecret(kube, NS, "my-vvp-apikey", TOKEN);
     await until(() => healthy(world as World, "rotating"), 10_000);

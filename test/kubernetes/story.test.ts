@@ -337,6 +337,58 @@ describe("the story", () => {
     ]);
     expect(visible).not.toContain(TOKEN);
     expect(visible).not.toContain(ROTATED);
+
+    // ── 9. VVP refuses a projection (400, an unknown engine version): the
+    // generation is observed all the same (GitOps tools must not wait for
+    // it), the change is recorded as owed, and fixing the spec heals it.
+    type Observed = {
+      metadata: { generation: number };
+      status?: { observedGeneration?: number; unprojectedGeneration?: number };
+    };
+    const observed = (namespace: string, name: string) =>
+      kube.get("vvpdeployments", namespace, name) as unknown as Observed;
+    const engine = (cr: Cr) =>
+      cr.spec.deployment.spec.template.spec as { engineVersionName?: string };
+    const engineBefore = engine(get("team-a", "cr-31")).engineVersionName;
+    edit("team-a", "cr-31", (cr) => {
+      engine(cr).engineVersionName = "vera-0.0-flink-0.0";
+    });
+    await until(
+      () => conditionOf(get("team-a", "cr-31"), "SpecAligned")?.reason === "ProjectionFailed",
+      5_000,
+      "refused projection",
+    );
+    const refused = observed("team-a", "cr-31");
+    expect(refused.status?.observedGeneration).toBe(refused.metadata.generation);
+    expect(refused.status?.unprojectedGeneration).toBe(refused.metadata.generation);
+    edit("team-a", "cr-31", (cr) => {
+      engine(cr).engineVersionName = engineBefore;
+    });
+    await until(() => healthy("team-a", "cr-31"), 5_000, "healed after the refusal");
+    const healed = observed("team-a", "cr-31");
+    expect(healed.status?.observedGeneration).toBe(healed.metadata.generation);
+    expect(healed.status?.unprojectedGeneration).toBeUndefined();
+
+    // ── 10. A delete of a RUNNING deployment is blocked; its generation bump
+    // is observed; once CANCELLED the CR goes.
+    const bumpedFrom = observed("team-a", "cr-32").metadata.generation;
+    kube.delete("vvpdeployments", "team-a", "cr-32");
+    await until(
+      () => conditionOf(get("team-a", "cr-32"), "DeletionBlocked")?.status === "True",
+      5_000,
+      "deletion blocked",
+    );
+    const blocked = observed("team-a", "cr-32");
+    expect(blocked.metadata.generation).toBeGreaterThan(bumpedFrom);
+    expect(blocked.status?.observedGeneration).toBe(blocked.metadata.generation);
+    edit("team-a", "cr-32", (cr) => {
+      cr.spec.deployment.spec.state = "CANCELLED";
+    });
+    await until(
+      () => kube.get("vvpdeployments", "team-a", "cr-32") === undefined,
+      10_000,
+      "deleted",
+    );
     await other.stop();
   }, 60_000);
 });

@@ -30,7 +30,6 @@ describe("a spec edit during an Autopilot scaling run waits for the run", () => 
   for (const mode of ["PATCH", "PUT"] as const) {
     it(`${mode}: nothing is sent during the run; the change is projected once it completes`, () => {
       const steady = steadyWorld(mode, { state: "RUNNING" });
-      const before = must(steady.cr).status?.observedGeneration;
       const edited = editSpec(scaling(steady), (cr) => {
         cr.spec.deployment.spec.template.spec.flinkConfiguration = {
           "execution.checkpointing.interval": "10s",
@@ -40,7 +39,10 @@ describe("a spec edit during an Autopilot scaling run waits for the run", () => 
       const plan = reconcile(input);
       expect(plan.actions).toEqual([]);
       const settled = settle(input, plan, allSucceeded(plan));
-      expect(settled.status.observedGeneration).toBe(before);
+      // Observed at once; the change stays owed until the run completes.
+      const generation = must(edited.cr).metadata.generation;
+      expect(settled.status.observedGeneration).toBe(generation);
+      expect(settled.status.unprojectedGeneration).toBe(generation);
       expect(conditionOf(settled.status, "SpecAligned")).toMatchObject({
         status: "False",
         reason: "StateProjectionSuppressedAutopilot",
@@ -66,6 +68,7 @@ describe("a spec edit during an Autopilot scaling run waits for the run", () => 
       expect(body).toContain("execution.checkpointing.interval");
       const final = settle(afterInput, after, allSucceeded(after));
       expect(final.status.observedGeneration).toBe(must(edited.cr).metadata.generation);
+      expect(final.status.unprojectedGeneration).toBeUndefined();
       expect(conditionOf(final.status, "SpecAligned")).toMatchObject({
         status: "True",
         reason: "ConfigUpdated",

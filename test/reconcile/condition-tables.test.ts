@@ -182,7 +182,13 @@ describe("seed table: SpecAligned", () => {
       reason: "SyncDisabled",
     });
     expect(plan.status.syncEnabled).toBe(false);
-    expect(plan.status.observedGeneration).toBe(1);
+    // Observed, and recorded as owed: projected once sync is enabled again.
+    expect(plan.status.observedGeneration).toBe(2);
+    expect(plan.status.unprojectedGeneration).toBe(2);
+    const enabled = reconcile(
+      inputFor({ ...world, cr: { ...must(world.cr), status: plan.status } }),
+    );
+    expect(enabled.actions.map((action) => action.type)).toEqual(["PatchDeployment"]);
   });
 });
 

@@ -25,6 +25,21 @@ function deleting(world: World): World {
 }
 
 describe("the deletion sequence", () => {
+  it("the generation bump of a delete is observed: observedGeneration mirrors it, also when blocked", () => {
+    const world = deleting(steadyWorld("PATCH", { state: "RUNNING" }));
+    const cr = must(world.cr);
+    const generation = (cr.metadata.generation ?? 1) + 1;
+    const bumped = { ...world, cr: { ...cr, metadata: { ...cr.metadata, generation } } };
+    const blocked = reconcile(inputFor(bumped));
+    expect(conditionOf(blocked.status, "DeletionBlocked")?.status).toBe("True");
+    expect(blocked.status.observedGeneration).toBe(generation);
+    const gone = {
+      ...bumped,
+      deployment: { ...must(bumped.deployment), status: { state: "CANCELLED" as const } },
+    };
+    expect(reconcile(inputFor(gone)).status.observedGeneration).toBe(generation);
+  });
+
   it.each(["RUNNING", "TRANSITIONING"] as const)(
     "VVP %s: DeletionBlocked True, nothing else, a warning once, short requeue",
     (state) => {

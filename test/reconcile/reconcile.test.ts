@@ -111,7 +111,8 @@ describe("creation", () => {
       status: "Unknown",
       reason: "Creating",
     });
-    expect(settled.status.observedGeneration).toBeUndefined();
+    expect(settled.status.observedGeneration).toBe(1);
+    expect(settled.status.unprojectedGeneration).toBe(1);
   });
   it("a 4xx create is not retried until the spec changes", () => {
     const world = freshWorld(buildCr("PATCH"));
@@ -142,7 +143,8 @@ describe("creation", () => {
       plan,
       failAt(plan, "CreateDeployment", { kind: "timeout", message: "no answer" }),
     );
-    expect(first.status.observedGeneration).toBeUndefined();
+    expect(first.status.observedGeneration).toBe(1);
+    expect(first.status.unprojectedGeneration).toBe(1);
     expect(first.requeueAfterMs).toBe(5_000);
     const after = { ...world, cr: { ...must(world.cr), status: first.status } };
     const input2 = inputFor(after, { now: "2025-03-01T12:01:00Z" });
@@ -196,7 +198,7 @@ describe("projection", () => {
       expect(plan.requeueAfterMs).toBe(REQUEUE_SHORT_MS);
     },
   );
-  it("observedGeneration does not advance when the projection failed, so it is retried", () => {
+  it("observedGeneration mirrors the generation after a refused projection; the recorded owed projection drives the retry", () => {
     const world = editSpec(running(), (cr) => {
       cr.spec.deployment.spec.state = "SUSPENDED";
     });
@@ -207,14 +209,39 @@ describe("projection", () => {
       plan,
       failAt(plan, "PatchDeployment", { kind: "http", status: 409, message: "conflict" }),
     );
-    expect(settled.status.observedGeneration).toBe(1);
+    expect(settled.status.observedGeneration).toBe(2);
+    expect(settled.status.unprojectedGeneration).toBe(2);
+    expect(conditionOf(settled.status, "SpecAligned")).toMatchObject({
+      status: "False",
+      reason: "ProjectionFailed",
+    });
     expect(settled.events).toContainEqual(
       expect.objectContaining({ type: "Warning", reason: "ProjectionFailed" }),
     );
-    const retry = reconcile(
-      inputFor({ ...world, cr: { ...must(world.cr), status: settled.status } }),
-    );
+    const retryInput = inputFor({ ...world, cr: { ...must(world.cr), status: settled.status } });
+    const retry = reconcile(retryInput);
     expect(types(retry)).toEqual(["PatchDeployment"]);
+    const retried = settle(retryInput, retry, allSucceeded(retry));
+    expect(retried.status.observedGeneration).toBe(2);
+    expect(retried.status.unprojectedGeneration).toBeUndefined();
+    expect(conditionOf(retried.status, "SpecAligned")?.status).toBe("True");
+  });
+  it("a refused PUT is sent again from the record, whatever SpecAligned's message says", () => {
+    const world = editSpec(running("PUT"), (cr) => {
+      cr.spec.deployment.spec.template.spec.flinkConfiguration = { "a.b": "c" };
+    });
+    const input = inputFor(world);
+    const plan = reconcile(input);
+    const settled = settle(
+      input,
+      plan,
+      failAt(plan, "PutDeployment", { kind: "http", status: 400, message: "refused" }),
+    );
+    expect(settled.status.observedGeneration).toBe(2);
+    const reworded = structuredClone(settled.status);
+    for (const condition of reworded.conditions ?? []) condition.message = "edited by hand";
+    const retry = reconcile(inputFor({ ...world, cr: { ...must(world.cr), status: reworded } }));
+    expect(types(retry)).toEqual(["PutDeployment"]);
   });
   it.each([
     ["PATCH", "PatchDeployment"],

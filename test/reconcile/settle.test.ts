@@ -38,7 +38,8 @@ describe("settle", () => {
       { action: must(savepoint), result: "failed", error: { kind: "network", message: "reset" } },
       { action: must(patch), result: "succeeded" },
     ]);
-    expect(settled.status.observedGeneration).toBe(1);
+    expect(settled.status.observedGeneration).toBe(2);
+    expect(settled.status.unprojectedGeneration).toBe(2);
     expect(conditionOf(settled.status, "SpecAligned")).toMatchObject({
       status: "False",
       reason: "ProjectionFailed",
@@ -49,7 +50,8 @@ describe("settle", () => {
 
   it("a missing outcome counts as not run", () => {
     const settled = settle(input, plan, []);
-    expect(settled.status.observedGeneration).toBe(1);
+    expect(settled.status.observedGeneration).toBe(2);
+    expect(settled.status.unprojectedGeneration).toBe(2);
     expect(settled.status.lastConsumedSavepointNonce).toBeUndefined();
   });
 

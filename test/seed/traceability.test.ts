@@ -522,9 +522,9 @@ const SEED: readonly Row[] = [
 const DOMAIN: readonly Row[] = [
   // §3 decisions
   [
-    "change detection: observedGeneration advances only on success",
+    "change detection: observedGeneration mirrors the generation every cycle; a refused projection is retried from the record",
     "test/reconcile/reconcile.test.ts",
-    "observedGeneration does not advance when the projection failed",
+    "observedGeneration mirrors the generation after a refused projection",
   ],
   [
     "create is POST in both modes; update PATCH/PUT",
