@@ -65,6 +65,18 @@ export {
   reconcileOnce,
 } from "./execution/index.js";
 export {
+  /** The health Argo CD shows for a VvpDeployment. */
+  type ArgoHealthStatus,
+  /** The status Flux's health check computes for a VvpDeployment. */
+  type FluxHealthStatus,
+  /** What Argo CD and Flux say about a VvpDeployment. */
+  type GitOpsHealth,
+  /** What Argo CD (gitops/argocd/health.lua) and Flux (gitops/flux) would say about a CR, by the same rules. */
+  gitOpsHealth,
+  /** Condition reasons that need a person when unhealthy: Degraded / Failed. */
+  NEEDS_ACTION_REASONS,
+} from "./health/index.js";
+export {
   /** A VVP observed state. */
   type ActualState,
   /** API group of the custom resource: `ververica.platform`. */

@@ -59,6 +59,11 @@ export const VvpDeploymentStatusSchema = z.object({
   // otherwise. observedGeneration advances every cycle; this record, reported
   // by SpecAligned False, is what makes the change be sent again.
   unprojectedGeneration: z.number().int().optional(),
+  // ours: since when the actual state has differed from the desired one (the
+  // job moves: TRANSITIONING, or not yet in the state just projected), as
+  // the cycle's time saw it; absent once they agree. The requeue backs off
+  // from it: VVP is observed again within about a second of a change.
+  actualDiffersSince: z.string().optional(),
   conditions: z.array(ConditionSchema).optional(),
 });
 /** The status of a VvpDeployment. */

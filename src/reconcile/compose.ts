@@ -13,7 +13,7 @@ import {
 } from "../conditions/index.js";
 import type { VvpDeploymentStatus } from "../models/index.js";
 import type { Decision } from "./decide.js";
-import { requeueAfterMs } from "./requeue.js";
+import { isMoving, requeueAfterMs } from "./requeue.js";
 import type { EffectOf, SettledResult } from "./types.js";
 
 export type { Effect, EffectOf } from "./types.js";
@@ -56,7 +56,7 @@ export function compose(decision: Decision, effectOf: EffectOf): SettledResult {
   return {
     status: inCanonicalOrder(status, context.status),
     events,
-    requeueAfterMs: requeueAfterMs(decision, effectOf, outcomes, conditions),
+    requeueAfterMs: requeueAfterMs(decision, effectOf, outcomes, conditions, status),
   };
 }
 
@@ -77,17 +77,23 @@ function observedFields(decision: Decision, effectOf: EffectOf): StatusFields {
     ? effectOf("CreateDeployment")
     : undefined;
   const created = createEffect?.result === "succeeded" ? createEffect.deployment : undefined;
+  // The seed: the desired state from the CR spec, whether projected yet or not.
+  const observedSpecState =
+    context.crState ??
+    created?.spec?.state ??
+    context.deployment?.spec?.state ??
+    context.status.observedSpecState;
+  const actualState =
+    created !== undefined ? created.status?.state : context.deployment?.status?.state;
   return {
     syncEnabled: context.syncEnabled,
-    // The seed: the desired state from the CR spec, whether projected yet or not.
-    observedSpecState:
-      context.crState ??
-      created?.spec?.state ??
-      context.deployment?.spec?.state ??
-      context.status.observedSpecState,
-    actualState: created !== undefined ? created.status?.state : context.deployment?.status?.state,
+    observedSpecState,
+    actualState,
     vvpNamespace: context.vvpNamespace,
     instanceId: context.instanceId,
+    actualDiffersSince: isMoving(actualState, observedSpecState)
+      ? (context.status.actualDiffersSince ?? context.now)
+      : undefined,
   };
 }
 
@@ -118,6 +124,7 @@ const STATUS_ORDER: readonly (keyof VvpDeploymentStatus)[] = [
   "blockedTriggerNonce",
   "reprojectedDrift",
   "unprojectedGeneration",
+  "actualDiffersSince",
   "conditions",
 ];
 

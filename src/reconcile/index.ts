@@ -12,7 +12,10 @@ export {
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
   backoffMs,
+  isMoving,
+  movingRequeueMs,
   REQUEUE_LONG_MS,
+  REQUEUE_MOVING_MIN_MS,
   REQUEUE_SHORT_MS,
 } from "./requeue.js";
 export type {

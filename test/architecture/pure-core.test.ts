@@ -16,6 +16,7 @@ const CORE = [
   "reconcile",
   "printer-columns",
   "authoring",
+  "health",
 ];
 const EDGES = ["vvp-client", "execution", "simulator", "kubernetes", "testing", "operator", "cli"];
 // fastest-levenshtein: the "did you mean" of unknown fields; pure string math.

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { gitOpsHealth, NEEDS_ACTION_REASONS } from "../../src/health/index.js";
 import { findLua, luaLiteral, runHealthCheck } from "./lua.js";
 
 const ARGO = new URL("../../gitops/argocd/", import.meta.url);
@@ -42,41 +43,51 @@ describe.skipIf(lua === undefined)("gitops/argocd/health.lua", () => {
     expect(hs).toEqual(test.healthStatus);
   });
 
-  it("is Degraded for each reason that needs a person", () => {
-    const base = readCase("testdata/degraded-create-failed.yaml") as {
-      status: { conditions: Array<{ type: string; status: string; reason: string }> };
+  it("is Degraded for each reason that needs action, on its condition or on Healthy", () => {
+    const base = readCase("testdata/healthy.yaml") as {
+      status: { conditions: Array<{ type: string; status: string; reason?: string }> };
     };
-    const reasons: Array<[type: string, status: string, reason: string]> = [
-      ["Consistent", "False", "AppManagerCreateFailed"],
-      ["Consistent", "False", "AppManagerRecordNotFound"],
-      ["Consistent", "False", "DBRecordMissing"],
-      ["Consistent", "False", "ResourceDeleted"],
-      ["SpecAligned", "False", "ProjectionFailed"],
-      ["SpecAligned", "False", "SyncDisabled"],
-      ["NonceAligned", "False", "SavepointBlocked"],
-      ["NonceAligned", "False", "RestartBlocked"],
+    const cases: ReadonlyArray<
+      readonly [type: string, status: string, reason: string | undefined]
+    > = [
+      ...NEEDS_ACTION_REASONS.map((reason) => ["SpecAligned", "False", reason] as const),
+      ...NEEDS_ACTION_REASONS.map((reason) => ["Healthy", "Unknown", reason] as const),
       ["DeletionBlocked", "True", "DeploymentStillActive"],
+      ["DeletionBlocked", "True", undefined],
     ];
-    for (const [type, status, reason] of reasons) {
+    for (const [type, status, reason] of cases) {
       const object = structuredClone(base);
-      object.status.conditions = [
-        { type: "Healthy", status: "False", reason },
-        { type, status, reason },
-      ];
-      expect(runHealthCheck(lua as string, SCRIPT, object).status, reason).toBe("Degraded");
+      object.status.conditions = object.status.conditions.filter((c) => c.type !== type);
+      object.status.conditions.push({ type, status, ...(reason === undefined ? {} : { reason }) });
+      const hs = runHealthCheck(lua as string, SCRIPT, object);
+      expect(hs.status, `${type} ${reason}`).toBe("Degraded");
+      expect(hs).toEqual(gitOpsHealth(object).argo);
     }
   });
 
-  it("survives odd shapes without a Lua error", () => {
+  it("survives odd shapes without a Lua error, and agrees with gitOpsHealth on them", () => {
     for (const object of [
       {},
       { status: {} },
+      { status: null },
       { status: { conditions: "no" } },
-      { status: { conditions: [null, 3, { type: "Healthy" }] } },
+      { status: { conditions: [3, "x", { type: "Healthy" }] } },
+      { status: { conditions: [{ type: "Healthy" }], actualState: 5 } },
+      {
+        metadata: { generation: "1" },
+        status: {
+          conditions: [
+            { type: "SpecAligned", status: "False", reason: 7, message: {} },
+            { type: "Healthy" },
+          ],
+        },
+      },
       {
         metadata: { generation: 1 },
         spec: null,
         status: {
+          observedGeneration: 1,
+          actualState: "RUNNING",
           conditions: [
             { type: "Healthy", status: "True", reason: "AllConditionsMet", observedGeneration: 1 },
           ],
@@ -84,8 +95,11 @@ describe.skipIf(lua === undefined)("gitops/argocd/health.lua", () => {
       },
     ]) {
       const hs = runHealthCheck(lua as string, SCRIPT, object);
-      expect(["Progressing", "Healthy"]).toContain(hs.status);
+      expect(hs).toEqual(gitOpsHealth(object).argo);
     }
+    // A null in a Lua array ends ipairs: what follows is not seen, but nothing fails.
+    const holes = { status: { conditions: [null, { type: "Healthy" }] } };
+    expect(runHealthCheck(lua as string, SCRIPT, holes).status).toBe("Progressing");
   });
 });
 

@@ -1,90 +1,14 @@
-// The Flux healthCheckExprs, evaluated with a CEL engine the way Flux's
-// StatusEvaluator does (RFC 0009), on the same cases as the Argo CD check.
+// The Flux healthCheckExprs file itself; the rules are checked row by row in
+// health-table.test.ts, under a cel-go-strict engine and @bufbuild/cel.
 import { readFileSync } from "node:fs";
-import { isCelError, run } from "@bufbuild/cel";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { gitOpsHealth, NEEDS_ACTION_REASONS } from "../../src/health/index.js";
+import { bufbuildCel, fluxStatus, kustomization, strictCel } from "./flux.js";
+import { ARGO } from "./table.js";
 
-const ARGO = new URL("../../gitops/argocd/", import.meta.url);
-const kustomization = parse(
-  readFileSync(new URL("../../gitops/flux/health-check-exprs.yaml", import.meta.url), "utf8"),
-) as {
-  apiVersion: string;
-  kind: string;
-  spec: {
-    healthCheckExprs: Array<{
-      apiVersion: string;
-      kind: string;
-      current: string;
-      inProgress?: string;
-      failed?: string;
-    }>;
-  };
-};
-
-type FluxStatus = "InProgress" | "Failed" | "Current" | "Unknown";
-
-// Kubernetes integers reach CEL as int64, as Flux's unstructured objects hold them.
-function celValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(celValue);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, celValue(item)]));
-  }
-  return Number.isInteger(value) ? BigInt(value as number) : value;
-}
-
-/**
- * Flux's StatusEvaluator: InProgress while status.observedGeneration differs
- * from metadata.generation; then inProgress, failed, current in that order;
- * InProgress when none holds. An evaluation error leaves the status Unknown
- * (Flux's generic reader keeps polling until its timeout).
- */
-function fluxStatus(object: Record<string, unknown>): FluxStatus {
-  const expressions = kustomization.spec.healthCheckExprs[0];
-  if (expressions === undefined) throw new Error("no healthCheckExprs");
-  const status = object.status as { observedGeneration?: number } | undefined;
-  const generation = (object.metadata as { generation?: number } | undefined)?.generation;
-  if (status?.observedGeneration !== undefined && generation !== undefined) {
-    if (status.observedGeneration !== generation) return "InProgress";
-  }
-  const bindings = celValue(object) as Record<string, never>;
-  for (const [expression, result] of [
-    [expressions.inProgress, "InProgress"],
-    [expressions.failed, "Failed"],
-    [expressions.current, "Current"],
-  ] as const) {
-    if (expression === undefined) continue;
-    const value = run(expression, bindings);
-    if (isCelError(value)) return "Unknown";
-    if (value === true) return result;
-  }
-  return "InProgress";
-}
-
-const ARGO_TO_FLUX: Readonly<Record<string, readonly FluxStatus[]>> = {
-  Healthy: ["Current"],
-  // Flux has no Suspended: a deployment suspended as desired is done.
-  Suspended: ["Current"],
-  Degraded: ["Failed"],
-  // Both make Flux wait.
-  Progressing: ["InProgress", "Unknown"],
-};
-
-/**
- * Where Flux cannot agree: Flux's own generation rule runs before the
- * expressions, and a failed projection leaves status.observedGeneration
- * behind (domain.md §3), so Flux waits and fails the Kustomization at its
- * timeout instead.
- */
-const FLUX_DIFFERENCES: Readonly<Record<string, FluxStatus>> = {
-  "testdata/degraded-projection-failed.yaml": "InProgress",
-};
-
-const tests = (
-  parse(readFileSync(new URL("health_test.yaml", ARGO), "utf8")) as {
-    tests: Array<{ healthStatus: { status: string }; inputPath: string }>;
-  }
-).tests;
+const read = (path: string) =>
+  parse(readFileSync(new URL(path, ARGO), "utf8")) as Record<string, unknown>;
 
 describe("gitops/flux/health-check-exprs.yaml", () => {
   it("is a Kustomization whose expressions target VvpDeployment", () => {
@@ -96,20 +20,40 @@ describe("gitops/flux/health-check-exprs.yaml", () => {
     expect(typeof entry?.current).toBe("string");
   });
 
-  it.each(tests.map((test) => [test.inputPath, test.healthStatus.status] as const))(
-    "%s is %s in Argo CD and the same in Flux",
-    (path, argoStatus) => {
-      const object = parse(readFileSync(new URL(path, ARGO), "utf8")) as Record<string, unknown>;
-      const expected = FLUX_DIFFERENCES[path];
-      if (expected !== undefined) expect(fluxStatus(object)).toBe(expected);
-      else expect(ARGO_TO_FLUX[argoStatus]).toContain(fluxStatus(object));
-    },
-  );
+  it("names every reason that needs action, as the library does", () => {
+    const failed = kustomization.spec.healthCheckExprs[0]?.failed ?? "";
+    const listed = [...failed.matchAll(/'([A-Za-z]+)'/g)]
+      .map((match) => match[1])
+      .filter((reason) => reason !== "FAILED" && reason !== "DeletionBlocked" && reason !== "True");
+    expect(listed.sort()).toEqual([...NEEDS_ACTION_REASONS].sort());
+  });
 
-  it("reports a FAILED job as Failed although every condition is True (the issue's case)", () => {
-    const object = parse(
-      readFileSync(new URL("testdata/degraded-failed-job.yaml", ARGO), "utf8"),
-    ) as Record<string, unknown>;
-    expect(fluxStatus(object)).toBe("Failed");
+  it("reports a FAILED job as Failed although every condition is True", () => {
+    const object = read("testdata/degraded-failed-job.yaml");
+    expect(fluxStatus(object, strictCel)).toBe("Failed");
+    expect(fluxStatus(object, bufbuildCel)).toBe("Failed");
+  });
+
+  it("waits while the actual state is not the desired one, although Healthy is True (the issue's case)", () => {
+    const object = read("testdata/progressing-state-change.yaml");
+    expect(fluxStatus(object, strictCel)).toBe("InProgress");
+    expect(gitOpsHealth(object).flux.status).toBe("InProgress");
+  });
+
+  it("a refused projection is Failed at once: observedGeneration is current", () => {
+    const object = read("testdata/degraded-projection-failed.yaml");
+    expect(fluxStatus(object, strictCel)).toBe("Failed");
+  });
+
+  it("each reason that needs action, on its condition, is Failed under the strict engine", () => {
+    const base = read("testdata/healthy.yaml") as {
+      status: { conditions: Array<Record<string, unknown>> };
+    };
+    for (const reason of NEEDS_ACTION_REASONS) {
+      const object = structuredClone(base);
+      object.status.conditions.push({ type: "SpecAligned", status: "False", reason });
+      expect(fluxStatus(object, strictCel), reason).toBe("Failed");
+      expect(gitOpsHealth(object).flux.status, reason).toBe("Failed");
+    }
   });
 });

@@ -5,10 +5,12 @@
 // record; at the end every CR is Healthy and matches VVP, nothing ran twice,
 // and the steady state writes nothing anywhere.
 import { afterAll, describe, expect, it } from "vitest";
+import { gitOpsHealth } from "../../src/health/index.js";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import type { KubeApi } from "../../src/kubernetes/index.js";
 import { mappingConfigMapName } from "../../src/kubernetes/index.js";
 import { RESTART_NONCE_ANNOTATION } from "../../src/models/index.js";
+import { capture } from "../gitops/captured.js";
 import {
   conditionOf,
   crObject,
@@ -142,7 +144,8 @@ describe("the story", () => {
     const healthy = (namespace: string, name: string) =>
       conditionOf(get(namespace, name), "Healthy")?.status === "True";
     const allHealthy = () => names.every(([namespace, name]) => healthy(namespace, name));
-    await until(allHealthy, 15_000, "all Healthy");
+    // Generous: the machine may be shared (condition-based, not a sleep).
+    await until(allHealthy, 45_000, "all Healthy");
 
     const edit = (namespace: string, name: string, change: (cr: Cr) => void) => {
       const object = get(namespace, name);
@@ -251,6 +254,9 @@ describe("the story", () => {
       5_000,
       "DBRecordMissing",
     );
+    // What a GitOps tool reads now (kept as a fixture of the health table).
+    const dbRecordMissing = capture("db-record-missing", get("team-a", "cr-30"));
+    expect(gitOpsHealth(dbRecordMissing).argo.status).toBe("Degraded");
     kube.apply({
       apiVersion: "v1",
       kind: "ConfigMap",
@@ -266,7 +272,11 @@ describe("the story", () => {
 
     // ── The end: every CR Healthy, matching VVP, no duplicate, every nonce once.
     await second.resync();
-    await until(allHealthy, 15_000, "all Healthy at the end");
+    await until(allHealthy, 45_000, "all Healthy at the end");
+    expect(gitOpsHealth(capture("healthy-running", get("team-a", "cr-0")))).toMatchObject({
+      argo: { status: "Healthy" },
+      flux: { status: "Current" },
+    });
     const deployments = vvp.deployments() as unknown as {
       metadata: { id: string; name: string; namespace: string };
     }[];
@@ -359,6 +369,10 @@ describe("the story", () => {
       "refused projection",
     );
     const refused = observed("team-a", "cr-31");
+    expect(gitOpsHealth(capture("projection-refused", refused))).toMatchObject({
+      argo: { status: "Degraded" },
+      flux: { status: "Failed" },
+    });
     expect(refused.status?.observedGeneration).toBe(refused.metadata.generation);
     expect(refused.status?.unprojectedGeneration).toBe(refused.metadata.generation);
     edit("team-a", "cr-31", (cr) => {
@@ -379,6 +393,10 @@ describe("the story", () => {
       "deletion blocked",
     );
     const blocked = observed("team-a", "cr-32");
+    expect(gitOpsHealth(capture("deletion-blocked", blocked))).toMatchObject({
+      argo: { status: "Degraded" },
+      flux: { status: "Failed" },
+    });
     expect(blocked.metadata.generation).toBeGreaterThan(bumpedFrom);
     expect(blocked.status?.observedGeneration).toBe(blocked.metadata.generation);
     edit("team-a", "cr-32", (cr) => {
@@ -389,6 +407,34 @@ describe("the story", () => {
       10_000,
       "deleted",
     );
+
+    // ── 11. Suspended as desired: Argo CD shows Suspended, Flux Current.
+    edit("team-a", "cr-33", (cr) => {
+      cr.spec.deployment.spec.state = "SUSPENDED";
+    });
+    const suspended = () =>
+      get("team-a", "cr-33") as unknown as {
+        status?: { actualState?: string; observedSpecState?: string };
+      };
+    // While the job moves, both tools wait (the status a cycle wrote right
+    // after the PATCH still reports the old actual state).
+    await until(() => suspended().status?.observedSpecState === "SUSPENDED", 5_000, "projected");
+    const moving = suspended();
+    if (moving.status?.actualState !== "SUSPENDED") {
+      expect(gitOpsHealth(capture("moving", moving))).toMatchObject({
+        argo: { status: "Progressing" },
+        flux: { status: "InProgress" },
+      });
+    }
+    await until(
+      () => suspended().status?.actualState === "SUSPENDED" && healthy("team-a", "cr-33"),
+      5_000,
+      "suspended",
+    );
+    expect(gitOpsHealth(capture("suspended", suspended()))).toMatchObject({
+      argo: { status: "Suspended" },
+      flux: { status: "Current" },
+    });
     await other.stop();
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FINALIZER } from "../../src/models/index.js";
-import { type PlanAction, REQUEUE_SHORT_MS, reconcile, settle } from "../../src/reconcile/index.js";
+import {
+  type PlanAction,
+  REQUEUE_MOVING_MIN_MS,
+  REQUEUE_SHORT_MS,
+  reconcile,
+  settle,
+} from "../../src/reconcile/index.js";
 import {
   buildCr,
   conditionOf,
@@ -40,9 +46,12 @@ describe("the deletion sequence", () => {
     expect(reconcile(inputFor(gone)).status.observedGeneration).toBe(generation);
   });
 
-  it.each(["RUNNING", "TRANSITIONING"] as const)(
+  it.each([
+    ["RUNNING", REQUEUE_SHORT_MS],
+    ["TRANSITIONING", REQUEUE_MOVING_MIN_MS],
+  ] as const)(
     "VVP %s: DeletionBlocked True, nothing else, a warning once, short requeue",
-    (state) => {
+    (state, requeue) => {
       const world = deleting(steadyWorld("PATCH", { state: "RUNNING" }));
       const observed = { ...world, deployment: { ...must(world.deployment), status: { state } } };
       const first = cycle(observed);
@@ -54,7 +63,7 @@ describe("the deletion sequence", () => {
       expect(first.plan.events).toEqual([
         expect.objectContaining({ type: "Warning", reason: "DeploymentStillActive" }),
       ]);
-      expect(first.plan.requeueAfterMs).toBe(REQUEUE_SHORT_MS);
+      expect(first.plan.requeueAfterMs).toBe(requeue);
       const again = cycle(first.world);
       expect(again.plan.events).toEqual([]);
       expect(again.plan.status).toEqual(first.world.cr?.status);

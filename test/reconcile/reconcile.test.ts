@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { VvpDeployment } from "../../src/models/index.js";
 import {
   type ActionOutcome,
+  movingRequeueMs,
   observationNeeds,
   type PlanAction,
   REQUEUE_LONG_MS,
-  REQUEUE_SHORT_MS,
+  REQUEUE_MOVING_MIN_MS,
   type ReconcilePlan,
   reconcile,
   settle,
@@ -195,7 +196,9 @@ describe("projection", () => {
         }),
       ]);
       expect(plan.events[0]?.message).toContain("RUNNING → SUSPENDED");
-      expect(plan.requeueAfterMs).toBe(REQUEUE_SHORT_MS);
+      // The job moves: VVP is observed again within about a second.
+      expect(plan.requeueAfterMs).toBe(REQUEUE_MOVING_MIN_MS);
+      expect(plan.status.actualDiffersSince).toBeDefined();
     },
   );
   it("observedGeneration mirrors the generation after a refused projection; the recorded owed projection drives the retry", () => {
@@ -431,16 +434,51 @@ describe("events and requeue", () => {
     ]);
     expect(cycle(first.world, { syncEnabled: false }).plan.events).toEqual([]);
   });
-  it("short requeue while VVP transitions, long in the steady state", () => {
+  it("long in the steady state; within a second while the job moves, backing off toward the resync for a long transition", () => {
     const world = running();
-    expect(reconcile(inputFor(world)).requeueAfterMs).toBe(REQUEUE_LONG_MS);
+    const steady = reconcile(inputFor(world));
+    expect(steady.requeueAfterMs).toBe(REQUEUE_LONG_MS);
+    expect(steady.status).not.toHaveProperty("actualDiffersSince");
     const transitioning = {
       ...must(world.deployment),
       status: { state: "TRANSITIONING" as const },
     };
-    expect(reconcile(inputFor({ ...world, deployment: transitioning })).requeueAfterMs).toBe(
-      REQUEUE_SHORT_MS,
+    const at = (now: string, status = must(world.cr).status) =>
+      reconcile(
+        inputFor(
+          { ...world, cr: { ...must(world.cr), status }, deployment: transitioning },
+          { now },
+        ),
+      );
+    const first = at("2025-03-01T12:00:00Z");
+    expect(first.requeueAfterMs).toBe(REQUEUE_MOVING_MIN_MS);
+    expect(first.status.actualDiffersSince).toBe("2025-03-01T12:00:00Z");
+    // The start is kept; the wait is a quarter of how long the job has moved.
+    const later = at("2025-03-01T12:00:40Z", first.status);
+    expect(later.status.actualDiffersSince).toBe("2025-03-01T12:00:00Z");
+    expect(later.requeueAfterMs).toBe(10_000);
+    expect(at("2025-03-01T13:00:00Z", first.status).requeueAfterMs).toBe(REQUEUE_LONG_MS);
+    // Arrived: the mark goes, the wait is long again.
+    const arrived = reconcile(
+      inputFor({ ...world, cr: { ...must(world.cr), status: later.status } }),
     );
+    expect(arrived.status).not.toHaveProperty("actualDiffersSince");
+    expect(arrived.requeueAfterMs).toBe(REQUEUE_LONG_MS);
+    // A FAILED job does not move by itself: no fast requeue.
+    const failed = { ...must(world.deployment), status: { state: "FAILED" as const } };
+    expect(reconcile(inputFor({ ...world, deployment: failed })).requeueAfterMs).toBe(
+      REQUEUE_LONG_MS,
+    );
+  });
+  it.each([
+    ["2025-03-01T12:00:00Z", undefined, REQUEUE_MOVING_MIN_MS],
+    ["2025-03-01T12:00:02Z", "2025-03-01T12:00:00Z", REQUEUE_MOVING_MIN_MS],
+    ["2025-03-01T12:00:08Z", "2025-03-01T12:00:00Z", 2_000],
+    ["2025-03-01T12:10:00Z", "2025-03-01T12:00:00Z", 150_000],
+    ["2025-03-01T14:00:00Z", "2025-03-01T12:00:00Z", REQUEUE_LONG_MS],
+    ["2025-03-01T12:00:00Z", "not a time", REQUEUE_MOVING_MIN_MS],
+  ] as const)("movingRequeueMs(%s, since %s) = %d", (now, since, expected) => {
+    expect(movingRequeueMs(now, since)).toBe(expected);
   });
 });
 
