@@ -1,5 +1,6 @@
 import { benchController } from "./controller.js";
 import { benchCreate } from "./create.js";
+import { benchFreshness } from "./freshness.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
 import { benchReconcileOnce } from "./reconcile-once.js";
 import { benchValidateManyErrors, benchValidateOneError, benchValidateValid } from "./validate.js";
@@ -12,6 +13,7 @@ const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchValidateOneError,
   benchValidateManyErrors,
   benchController,
+  benchFreshness,
 ];
 
 const rows: BenchResult[] = [];
