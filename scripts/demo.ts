@@ -80,17 +80,26 @@ async function until(what: string, condition: () => boolean, timeoutMs = 10_000)
 
 const seenEvents = new Set<string>();
 
-/** Events recorded since the last call, as `name: Type Reason: note ×count`. */
+interface DemoEvent {
+  regarding: { name: string };
+  type: string;
+  reason: string;
+  note: string;
+  eventTime?: string;
+  series?: { count: number; lastObservedTime?: string };
+}
+
+/** When an Event last happened: its series' last observation, else its time. */
+const lastSeen = (event: DemoEvent) => event.series?.lastObservedTime ?? event.eventTime ?? "";
+
+/** Events recorded since the last call, in time order, as `name: Type Reason: note ×count`. */
 function newEvents(): string[] {
   const lines: string[] = [];
-  for (const event of kube.objects("events.events.k8s.io") as unknown[]) {
-    const { regarding, type, reason, note, series } = event as {
-      regarding: { name: string };
-      type: string;
-      reason: string;
-      note: string;
-      series?: { count: number };
-    };
+  const events = (kube.objects("events.events.k8s.io") as unknown as DemoEvent[]).sort((a, b) =>
+    lastSeen(a).localeCompare(lastSeen(b)),
+  );
+  for (const event of events) {
+    const { regarding, type, reason, note, series } = event;
     const key = `${regarding.name}/${reason}/${note}/${series?.count ?? 1}`;
     if (seenEvents.has(key)) continue;
     seenEvents.add(key);

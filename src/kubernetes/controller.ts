@@ -22,6 +22,7 @@ import type { BackoffOptions } from "./backoff.js";
 import { createClientNodeKubeApi } from "./client-node-api.js";
 import {
   APIKEY_SECRET_ANNOTATION,
+  crFields,
   keyOf,
   splitKey,
   type TokenProblem,
@@ -287,7 +288,7 @@ export function createVvpDeploymentController(
     try {
       await writeStatus(api, cr, status, next);
     } catch (writeError) {
-      logger.warn({ key: keyOf(cr), ...errorFields(writeError) }, "status not written");
+      logger.warn({ ...crFields(keyOf(cr)), ...errorFields(writeError) }, "status not written");
     }
     await events.record(cr, { type: "Warning", reason, action: "ReadApiKey", note: message });
   };
@@ -369,8 +370,7 @@ export function createVvpDeploymentController(
   const logReconciled = (cr: KubeObject, result: ReconcileOnceResult) => {
     const healthy = result.cr.status?.conditions?.find((condition) => condition.type === "Healthy");
     const fields = {
-      namespace: cr.metadata?.namespace,
-      name: cr.metadata?.name,
+      ...crFields(keyOf(cr)),
       actions: result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
       healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
       actualState: result.cr.status?.actualState,
@@ -409,7 +409,7 @@ export function createVvpDeploymentController(
       }
       counters.conflicts += 1;
       if (attempt >= 2) throw new Error("the status write kept conflicting (409)");
-      logger.debug({ key }, "status write conflicted; reconciling the fresh CR");
+      logger.debug(crFields(key), "status write conflicted; reconciling the fresh CR");
       cr = (await api.get("vvpdeployments", namespace, name)) ?? undefined;
     }
     return 0;
@@ -441,7 +441,7 @@ export function createVvpDeploymentController(
         result = "error";
         counters.errors += 1;
         logger.warn(
-          { key, failures: queue.failures(key) + 1, ...errorFields(error) },
+          { ...crFields(key), failures: queue.failures(key) + 1, ...errorFields(error) },
           "reconcile failed",
         );
         queue.addRateLimited(key);
@@ -494,10 +494,9 @@ export function createVvpDeploymentController(
         // VVP list per namespace rather than one GET per CR.
         await resync();
         if (stopping) return;
-        logger.info(
-          { namespaces: options.watchedNamespaces, instanceId },
-          "caches synced; workers start",
-        );
+        // No instanceId field: the host binds it to its logger once (the
+        // operator's base fields), so no line carries it twice.
+        logger.info({ namespaces: options.watchedNamespaces }, "caches synced; workers start");
         for (let index = 0; index < concurrency; index += 1) workers.push(work());
         resyncTimer = setInterval(() => void resync(), resyncPeriodMs);
         resyncTimer.unref?.();

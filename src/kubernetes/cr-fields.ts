@@ -11,6 +11,15 @@ export function keyOf(object: KubeObject): string {
   return `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
 }
 
+/**
+ * The fields naming a CR on every log line about it, on success and failure
+ * alike: `namespace` and `name` (never a combined key).
+ */
+export function crFields(key: string): { namespace: string; name: string } {
+  const [namespace = "", name = ""] = splitKey(key);
+  return { namespace, name };
+}
+
 /** The namespace and name of a queue key. */
 export function splitKey(key: string): string[] {
   const slash = key.indexOf("/");

@@ -29,9 +29,28 @@ function rename(
   return result;
 }
 
-/** A stored events.k8s.io/v1 Event as core/v1 shows it. */
+/** A MicroTime (or any RFC 3339 time) as a metav1.Time: whole seconds, UTC. */
+function seconds(time: unknown): string | undefined {
+  if (typeof time !== "string") return undefined;
+  const parsed = Date.parse(time);
+  return Number.isFinite(parsed) ? `${new Date(parsed).toISOString().slice(0, 19)}Z` : undefined;
+}
+
+/**
+ * A stored events.k8s.io/v1 Event as core/v1 shows it. An Event recorded
+ * through events.k8s.io has no deprecated timestamps, so the view fills
+ * firstTimestamp, lastTimestamp and count (what `kubectl describe` and
+ * `kubectl get events` sort and age by) from eventTime and the series.
+ */
 export function toCoreEvent(event: KubeObject): KubeObject {
-  return rename(event, RENAMES, "v1");
+  const core = rename(event, RENAMES, "v1");
+  const series = event.series as { count?: unknown; lastObservedTime?: unknown } | undefined;
+  const first = seconds(event.eventTime);
+  const last = seconds(series?.lastObservedTime) ?? first;
+  if (core.firstTimestamp === undefined && first !== undefined) core.firstTimestamp = first;
+  if (core.lastTimestamp === undefined && last !== undefined) core.lastTimestamp = last;
+  if (core.count === undefined) core.count = typeof series?.count === "number" ? series.count : 1;
+  return core;
 }
 
 /** A core/v1 Event as events.k8s.io/v1 stores it. */

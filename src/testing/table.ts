@@ -76,8 +76,15 @@ const BUILT_IN_COLUMNS: Record<string, BuiltInColumn[]> = {
   ],
   Lease: [column("Holder", (o) => field(o, "spec", "holderIdentity")), column("Age", age)],
   Event: [
+    // The last occurrence: a series' last observation, else the event's time.
     column("Last Seen", (o, now) =>
-      ageOf(o.eventTime ?? o.lastTimestamp ?? o.metadata.creationTimestamp, now),
+      ageOf(
+        (o.series as { lastObservedTime?: unknown } | undefined)?.lastObservedTime ??
+          o.eventTime ??
+          o.lastTimestamp ??
+          o.metadata.creationTimestamp,
+        now,
+      ),
     ),
     column("Type", (o) => field(o, "type")),
     column("Reason", (o) => field(o, "reason")),

@@ -74,6 +74,12 @@ describe("the token Secret", () => {
     putSecret(kube, NS, "absent", TOKEN);
     await kube.waitFor(() => healthy(world as World, "no-secret"), 5000);
     expect(vvp.deployments()).toHaveLength(1);
+    await until(() => (world as World).logs.some((line) => line.startsWith("info reconciled")));
+    const reconciled = world.logs.find((line) => line.startsWith("info reconciled")) ?? "";
+    expect(JSON.parse(reconciled.slice(reconciled.indexOf("{")))).toMatchObject({
+      namespace: NS,
+      name: "no-secret",
+    });
   });
 
   it("without the key `token`: the message says which key is missing", async () => {
@@ -101,6 +107,18 @@ describe("the token Secret", () => {
     await until(() =>
       (world as World).logs.some((line) => line.startsWith("warn reconcile failed")),
     );
+    // Failure and success lines name the CR the same way: namespace and name.
+    const fieldsOf = (prefix: string) =>
+      (world as World).logs
+        .filter((line) => line.startsWith(prefix))
+        .map((line) => JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>);
+    expect(fieldsOf("warn reconcile failed")[0]).toMatchObject({
+      namespace: NS,
+      name: "bad-token",
+    });
+    expect(fieldsOf("warn reconcile failed")[0]).not.toHaveProperty("key");
+    // The host binds instanceId once (the operator's base fields); no line repeats it.
+    expect(world.logs.filter((line) => line.includes('"instanceId"'))).toEqual([]);
     expect(conditionOf(cr(world, "bad-token"), "Healthy")?.message).toBe(
       'cannot read the VVP API token: key "token" of Secret my-deploy-namespace/my-vvp-apikey holds characters an HTTP header cannot carry (a line break, a space or a non-ASCII character)',
     );

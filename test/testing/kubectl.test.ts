@@ -250,6 +250,49 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     );
   });
 
+  it("kubectl describe shows events.k8s.io Events in time order, a series at its last occurrence", async () => {
+    await kubectl("apply", "-f", join(dir, "cr.yaml"));
+    const uid = kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment")?.metadata.uid;
+    // MicroTime: six fractional digits, as kube-apiserver writes it.
+    const ago = (seconds: number) =>
+      new Date(Date.now() - seconds * 1000).toISOString().replace("Z", "000Z");
+    // Names in another order than times: the store lists by name.
+    for (const [name, seconds, reason, series] of [
+      ["order-a", 10, "Third", undefined],
+      ["order-b", 300, "First", undefined],
+      ["order-c", 100, "Second", undefined],
+      ["order-d", 400, "Last", { count: 3, lastObservedTime: ago(5) }],
+    ] as const) {
+      kube.apply({
+        apiVersion: "events.k8s.io/v1",
+        kind: "Event",
+        metadata: { name, namespace: "my-deploy-namespace" },
+        eventTime: ago(seconds),
+        ...(series === undefined ? {} : { series }),
+        type: "Normal",
+        reason,
+        note: `${reason} event`,
+        action: "Reconcile",
+        reportingController: "ververica.platform/vvp-operator",
+        reportingInstance: "vvp-operator-0",
+        regarding: {
+          apiVersion: "ververica.platform/v1",
+          kind: "VvpDeployment",
+          name: "my-deployment",
+          namespace: "my-deploy-namespace",
+          uid,
+        },
+      });
+    }
+    const described = await kubectl("describe", "vvpdeployment", "my-deployment", ...N);
+    const order = ["First", "Second", "Third", "Last"].map((reason) =>
+      described.indexOf(`${reason} event`),
+    );
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(described).toMatch(/Last\s+5s \(x3 over/);
+  });
+
   it("lists built-ins and the CRD itself", async () => {
     expect(rows(await kubectl("get", "namespaces")).map((r) => r[0])).toEqual([
       "NAME",

@@ -40,6 +40,10 @@ describe("one storage for core/v1 and events.k8s.io/v1 Events", () => {
       message: "in sync",
       involvedObject: { kind: "VvpDeployment", name: "dep" },
       reportingComponent: "vvp-operator",
+      // What kubectl sorts and ages by, filled from eventTime.
+      firstTimestamp: new Date("2026-01-01T00:00:00Z"),
+      lastTimestamp: new Date("2026-01-01T00:00:00Z"),
+      count: 1,
     });
     const byField = await api.core.listNamespacedEvent({
       namespace: "team-a",
@@ -54,6 +58,30 @@ describe("one storage for core/v1 and events.k8s.io/v1 Events", () => {
     const back = await api.events.readNamespacedEvent({ namespace: "team-a", name: "e1" });
     expect(back.note).toBe("changed");
     expect(kube.objects("Event")).toHaveLength(1);
+  });
+
+  it("fills lastTimestamp and count of a core Event from the series, for kubectl's order", async () => {
+    await api.events.createNamespacedEvent({
+      namespace: "team-a",
+      body: {
+        metadata: { name: "e2" },
+        eventTime: new Date("2026-01-01T00:00:00.123456Z") as never,
+        series: { count: 3, lastObservedTime: new Date("2026-01-01T00:05:00Z") as never },
+        reason: "Synced",
+        note: "again",
+        type: "Normal",
+        action: "Sync",
+        reportingController: "vvp-operator",
+        reportingInstance: "pod-0",
+        regarding: { kind: "VvpDeployment", name: "dep2", namespace: "team-a" },
+      },
+    });
+    const core = await api.core.readNamespacedEvent({ namespace: "team-a", name: "e2" });
+    expect(core).toMatchObject({
+      firstTimestamp: new Date("2026-01-01T00:00:00Z"),
+      lastTimestamp: new Date("2026-01-01T00:05:00Z"),
+      count: 3,
+    });
   });
 });
 
