@@ -65,6 +65,14 @@ export interface FakeKubernetesOptions {
    * as it would against another storage; default: decimal counters as etcd's.
    */
   scrambleResourceVersions?: boolean;
+  /**
+   * Enforce every served CRD's schema on its custom resources, as
+   * kube-apiserver does (default true): structural validation (422),
+   * pruning of unknown fields (a Warning, or 400 with fieldValidation=Strict),
+   * defaults, x-kubernetes-validations (CEL) and the status subresource's
+   * schema. `false` stores whatever is sent.
+   */
+  crdEnforcement?: boolean;
 }
 
 /** An open watch, as tests see it. */
@@ -207,6 +215,7 @@ export async function startFakeKubernetes(
     nameSuffix: () => randomSuffix(),
     ...(options.validate === undefined ? {} : { validate: vvpValidator(options.validate) }),
     ...(options.scrambleResourceVersions ? { scrambleResourceVersions: true } : {}),
+    ...(options.crdEnforcement === false ? { enforceCrdSchemas: false } : {}),
   });
   const nsType = store.type("", "v1", "namespaces") as ResourceType;
   for (const name of new Set([

@@ -4,6 +4,7 @@
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
 import { crdErrors, eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
+import { type CrdEnforcement, compileCrdEnforcement } from "./crd-enforcement.js";
 import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
 import type { KubeObject } from "./objects.js";
 import type { StatusCause } from "./status.js";
@@ -46,6 +47,8 @@ export interface ResourceType {
   storage?: StorageView;
   /** What the API server rewrites on every write (a Secret's stringData into data). */
   normalize?: (object: KubeObject) => KubeObject;
+  /** A custom resource's schema enforcement (pruning, defaults, validation, CEL), compiled once per CRD. */
+  schema?: CrdEnforcement;
   /** The kind's own validation (`old` is absent on create). */
   rules?: (object: KubeObject, old: KubeObject | undefined) => StatusCause[];
 }
@@ -208,6 +211,7 @@ export interface CrdShape {
       name: string;
       served: boolean;
       subresources?: { status?: unknown };
+      schema?: { openAPIV3Schema?: unknown };
       additionalPrinterColumns?: {
         name: string;
         type: string;
@@ -220,8 +224,11 @@ export interface CrdShape {
   };
 }
 
-/** The resource types a CustomResourceDefinition declares, one per served version. */
-export function typesOfCrd(crd: CrdShape): ResourceType[] {
+/**
+ * The resource types a CustomResourceDefinition declares, one per served
+ * version; with `enforce`, each carries its schema's compiled enforcement.
+ */
+export function typesOfCrd(crd: CrdShape, enforce = true): ResourceType[] {
   const { group, names, scope, versions } = crd.spec;
   return versions
     .filter((version) => version.served)
@@ -239,6 +246,9 @@ export function typesOfCrd(crd: CrdShape): ResourceType[] {
       generation: "spec" as const,
       unconditionalUpdate: false,
       custom: true,
+      ...(enforce && version.schema?.openAPIV3Schema !== undefined
+        ? { schema: compileCrdEnforcement(version.schema.openAPIV3Schema) }
+        : {}),
       columns: (version.additionalPrinterColumns ?? []).map((column) => ({
         name: column.name,
         type: column.type,

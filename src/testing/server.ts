@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+import type { FieldValidation } from "./crd-enforcement.js";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery.js";
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
@@ -19,12 +20,20 @@ import {
 import {
   badRequest,
   deletedStatus,
+  invalid,
   KubeApiError,
   methodNotAllowed,
   pathNotFound,
+  type StatusCause,
   unsupportedPatch,
 } from "./status.js";
-import { type DeleteResult, type ObjectStore, StaleWriteError, type WriteTarget } from "./store.js";
+import {
+  type DeleteResult,
+  type ObjectStore,
+  StaleWriteError,
+  type WriteOptions,
+  type WriteTarget,
+} from "./store.js";
 import { tableOf, wantsTable } from "./table.js";
 import { WatchStream } from "./watch.js";
 import { type AdmissionOperation, admit, type WebhookRouting, webhooksFor } from "./webhooks.js";
@@ -92,6 +101,8 @@ interface Exchange {
   url: URL;
   entry: LoggedRequest;
   context: ServerContext;
+  /** How the body is decoded (fieldValidation) and the warnings it produced. */
+  decode: { fieldValidation: FieldValidation; warnings: string[] };
 }
 
 /** The request listener of the fake API server. */
@@ -135,7 +146,14 @@ async function handle(
         }),
     watch,
   };
-  const exchange: Exchange = { request, response, url, entry, context };
+  const exchange: Exchange = {
+    request,
+    response,
+    url,
+    entry,
+    context,
+    decode: { fieldValidation: "Warn", warnings: [] },
+  };
   try {
     if (request.headers.authorization !== `Bearer ${context.token}`) {
       throw new KubeApiError(401, "Unauthorized", "Unauthorized");
@@ -275,6 +293,7 @@ async function route(
     throw pathNotFound();
   }
   const namespace = type.namespaced ? path.namespace : undefined;
+  checkWriteOptions(exchange, method);
   if (path.name === undefined) {
     await collection(exchange, type, namespace, method, watch);
   } else {
@@ -320,10 +339,44 @@ function selectorsOf(url: URL, type: ResourceType) {
 }
 
 function dryRunOf(url: URL): boolean {
+  return url.searchParams.getAll("dryRun").length > 0;
+}
+
+const OPTIONS_KIND: Record<string, string> = {
+  POST: "CreateOptions",
+  PUT: "UpdateOptions",
+  PATCH: "PatchOptions",
+  DELETE: "DeleteOptions",
+};
+const FIELD_VALIDATIONS: readonly FieldValidation[] = ["Ignore", "Strict", "Warn"];
+
+// The write options kube-apiserver validates before anything else: dryRun
+// only "All", fieldValidation one of Ignore/Strict/Warn (422 Invalid of the
+// options kind). Sets the exchange's fieldValidation (default Warn).
+function checkWriteOptions(exchange: Exchange, method: string): void {
+  const kind = OPTIONS_KIND[method];
+  if (kind === undefined) return;
+  const { url } = exchange;
+  const causes: StatusCause[] = [];
   const dryRun = url.searchParams.getAll("dryRun");
-  if (dryRun.some((value) => value !== "All"))
-    throw badRequest(`dryRun: Unsupported value: "${dryRun.join(",")}": supported values: "All"`);
-  return dryRun.length > 0;
+  if (dryRun.some((value) => value !== "All")) {
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(dryRun)}: supported values: "All"`,
+      field: "dryRun",
+    });
+  }
+  const directive = url.searchParams.get("fieldValidation");
+  if (method !== "DELETE" && directive !== null && directive !== "") {
+    if (!FIELD_VALIDATIONS.includes(directive as FieldValidation)) {
+      causes.push({
+        reason: "FieldValueNotSupported",
+        message: `Unsupported value: ${JSON.stringify(directive)}: supported values: "", "Ignore", "Strict", "Warn"`,
+        field: "fieldValidation",
+      });
+    } else exchange.decode.fieldValidation = directive as FieldValidation;
+  }
+  if (causes.length > 0) throw invalid(kind, "meta.k8s.io", "", causes);
 }
 
 async function collection(
@@ -840,10 +893,15 @@ async function sendAdmitted(
   status: 200 | 201,
   target: AdmissionTarget,
   dryRun: boolean,
-  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+  write: (options: WriteOptions) => KubeObject,
 ): Promise<void> {
   const { object, warnings } = await admitted(exchange, type, target, dryRun, write);
-  send(exchange, status, outgoing(type, object), warningHeaders(warnings));
+  send(
+    exchange,
+    status,
+    outgoing(type, object),
+    warningHeaders([...exchange.decode.warnings, ...warnings]),
+  );
 }
 
 /**
@@ -857,7 +915,7 @@ async function admitted(
   type: ResourceType,
   target: AdmissionTarget,
   dryRun: boolean,
-  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+  write: (options: WriteOptions) => KubeObject,
 ): Promise<{ object: KubeObject; warnings: string[] }> {
   const { store, webhooks } = exchange.context;
   const subresource = target.target === "status" ? "status" : undefined;
@@ -870,11 +928,14 @@ async function admitted(
     dryRun,
   };
   const hooks = webhooksFor(store, base);
-  if (hooks.length === 0) return { object: write({ dryRun }), warnings: [] };
+  const decode = exchange.decode;
+  const writeDecoded = (options: { dryRun: boolean; expectResourceVersion?: string }) =>
+    write({ ...options, decode });
+  if (hooks.length === 0) return { object: writeDecoded({ dryRun }), warnings: [] };
   for (let attempt = 0; attempt < ADMISSION_ATTEMPTS; attempt++) {
     const old =
       target.operation === "CREATE" ? undefined : store.get(type, target.namespace, target.name);
-    const preview = write({ dryRun: true });
+    const preview = writeDecoded({ dryRun: true });
     const warnings = await admit(
       store,
       hooks,
@@ -890,7 +951,7 @@ async function admitted(
     const expected = old?.metadata.resourceVersion;
     try {
       return {
-        object: write({
+        object: writeDecoded({
           dryRun: false,
           ...(expected === undefined ? {} : { expectResourceVersion: expected }),
         }),

@@ -337,14 +337,37 @@ describe("validation on write (option)", () => {
     );
   });
 
-  it("accepts the same invalid CR when validation is off", async () => {
+  it("without the webhook rules, the CRD's own schema still refuses the invalid CR", async () => {
     const body = vvpDeployment("anything");
     (body.spec as { syncingMode: string }).syncingMode = "SIDEWAYS";
-    await api.custom.createNamespacedCustomObject({
-      ...VVP,
-      namespace: "default",
-      body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+    const refused = await failure(
+      api.custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "default",
+        body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+      }),
+    );
+    expect(refused.code).toBe(422);
+    expect((refused.status.details as { causes: unknown[] }).causes[0]).toEqual({
+      reason: "FieldValueNotSupported",
+      message: 'Unsupported value: "SIDEWAYS": supported values: "PATCH", "PUT"',
+      field: "spec.syncingMode",
     });
+  });
+
+  it("accepts the same invalid CR with crdEnforcement: false", async () => {
+    const loose = await startFakeKubernetes({ crdEnforcement: false });
+    try {
+      const body = vvpDeployment("anything");
+      (body.spec as { syncingMode: string }).syncingMode = "SIDEWAYS";
+      await clientsFor(loose).custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "default",
+        body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+      });
+    } finally {
+      await loose.close();
+    }
   });
 });
 

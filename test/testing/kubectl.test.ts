@@ -25,7 +25,7 @@ async function kubectl(...args: string[]): Promise<string> {
     "kubectl",
     ["--kubeconfig", join(dir, "config"), "--cache-dir", join(dir, "cache"), ...args],
     {
-      env: { ...process.env, EDITOR: "sed -i s/syncingMode:\\ PATCH/syncingMode:\\ PUT/" },
+      env: { ...process.env, EDITOR: "sed -i s/state:\\ RUNNING/state:\\ SUSPENDED/" },
       timeout: 20_000,
     },
   );
@@ -101,14 +101,14 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
             {
               type: "Healthy",
               status: "True",
-              reason: "Ok",
+              reason: "AllConditionsMet",
               message: "ok",
               lastTransitionTime: "2026-01-01T00:00:00Z",
             },
             {
               type: "Consistent",
               status: "False",
-              reason: "No",
+              reason: "SubConditionsFailing",
               message: "no",
               lastTransitionTime: "2026-01-01T00:00:00Z",
             },
@@ -149,7 +149,7 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     ).toContain("condition met");
     expect(await kubectl("edit", "vvpdeployment", "my-deployment", ...N)).toContain("edited");
     const edited = kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment");
-    expect(edited?.spec).toMatchObject({ syncingMode: "PUT" });
+    expect(edited?.spec).toMatchObject({ deployment: { spec: { state: "SUSPENDED" } } });
   });
 
   it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {

@@ -41,8 +41,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
   const port = (webhook.address() as AddressInfo).port;
+  // The CRD's own schema would refuse the invalid writes below before any
+  // webhook is called (as kube-apiserver does); off here so the webhook sees them.
   kube = await startFakeKubernetes({
     namespaces: ["team-a"],
+    crdEnforcement: false,
     webhooks: { services: { "vvp-system/vvp-operator": `https://127.0.0.1:${port}` } },
   });
   api = clientsFor(kube);
