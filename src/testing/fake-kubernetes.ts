@@ -47,7 +47,7 @@ export interface FakeKubernetesOptions {
   token?: string;
   /** Interval of BOOKMARK events on watches that allow them (default 60 000 ms). */
   bookmarkIntervalMs?: number;
-  /** A watch from an expired resourceVersion: HTTP 410 ("status", default) or 200 + ERROR event ("event"). */
+  /** A watch from an expired resourceVersion: 200 + an ERROR event with the 410 Status ("event", default, as the watch cache answers) or HTTP 410 ("status"). */
   expiredWatchStart?: ExpiredWatchStart;
   /** Close watches sent without timeoutSeconds after this long (default: never). */
   defaultWatchTimeoutMs?: number;
@@ -256,7 +256,7 @@ export async function startFakeKubernetes(
     token,
     serverAddress: () => address,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
-    expiredWatchStart: options.expiredWatchStart ?? "status",
+    expiredWatchStart: options.expiredWatchStart ?? "event",
     ...(options.defaultWatchTimeoutMs === undefined
       ? {}
       : { defaultWatchTimeoutMs: options.defaultWatchTimeoutMs }),

@@ -3,7 +3,12 @@
 // without a resourceVersion, patch types).
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
-import { crdErrors, eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
+import {
+  crdErrors,
+  eventErrors,
+  immutableDataErrors,
+  webhookConfigurationErrors,
+} from "./built-in-rules.js";
 import { type CrdEnforcement, compileCrdEnforcement } from "./crd-enforcement.js";
 import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
 import type { KubeObject } from "./objects.js";
@@ -133,7 +138,7 @@ export function builtInTypes(): ResourceType[] {
       "ValidatingWebhookConfiguration",
       "validatingwebhookconfigurations",
       false,
-      { generation: "spec" },
+      { generation: "spec", unconditionalUpdate: false, rules: webhookConfigurationErrors },
     ),
     builtIn(
       "admissionregistration.k8s.io",
@@ -141,7 +146,7 @@ export function builtInTypes(): ResourceType[] {
       "MutatingWebhookConfiguration",
       "mutatingwebhookconfigurations",
       false,
-      { generation: "spec" },
+      { generation: "spec", unconditionalUpdate: false, rules: webhookConfigurationErrors },
     ),
     builtIn("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {
       shortNames: ["pdb"],
@@ -174,9 +179,11 @@ export function builtInTypes(): ResourceType[] {
     }),
     builtIn("events.k8s.io", "v1", "Event", "events", true, {
       shortNames: ["ev"],
-      rules: eventCreateErrors,
+      rules: eventErrors,
     }),
-    builtIn("coordination.k8s.io", "v1", "Lease", "leases", true),
+    // Leases, webhook configurations and CRDs refuse a PUT without
+    // resourceVersion (their strategies' AllowUnconditionalUpdate is false).
+    builtIn("coordination.k8s.io", "v1", "Lease", "leases", true, { unconditionalUpdate: false }),
     builtIn(
       "apiextensions.k8s.io",
       "v1",
@@ -188,6 +195,7 @@ export function builtInTypes(): ResourceType[] {
         categories: ["api-extensions"],
         statusSubresource: true,
         generation: "spec",
+        unconditionalUpdate: false,
         rules: crdErrors,
       },
     ),

@@ -459,8 +459,60 @@ function outgoing(type: ResourceType, object: KubeObject): KubeObject {
   return { ...object, apiVersion: groupVersion(type), kind: type.kind };
 }
 
+// ListOptions as kube-apiserver validates them (k8s.io/apimachinery
+// metainternalversion ValidateListOptions): 422 Invalid of ListOptions; and
+// the storage's 400 for a continue token with a resourceVersion.
+function checkListOptions(url: URL, watch: boolean): void {
+  const params = url.searchParams;
+  const match = params.get("resourceVersionMatch") ?? "";
+  const resourceVersion = params.get("resourceVersion") ?? "";
+  const next = params.get("continue") ?? "";
+  const initialEvents = params.get("sendInitialEvents");
+  const causes: StatusCause[] = [];
+  const forbidden = (why: string, field = "resourceVersionMatch") =>
+    causes.push({ reason: "FieldValueForbidden", message: `Forbidden: ${why}`, field });
+  const unsupported = (allowed: string[]) =>
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(match)}: supported values: ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+      field: "resourceVersionMatch",
+    });
+  if (watch) {
+    if (initialEvents !== null && match !== "NotOlderThan") {
+      forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+    }
+    if (match !== "") {
+      if (initialEvents === null) {
+        forbidden(
+          "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+        );
+      }
+      if (match !== "NotOlderThan") unsupported(["NotOlderThan"]);
+      if (next !== "") forbidden("resourceVersionMatch is forbidden when continue is provided");
+    }
+  } else {
+    if (match !== "") {
+      if (resourceVersion === "") {
+        forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided");
+      }
+      if (next !== "") forbidden("resourceVersionMatch is forbidden when continue is provided");
+      if (match !== "Exact" && match !== "NotOlderThan") unsupported(["Exact", "NotOlderThan", ""]);
+      if (match === "Exact" && resourceVersion === "0") {
+        forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+      }
+    }
+    if (initialEvents !== null)
+      forbidden("sendInitialEvents is forbidden for list", "sendInitialEvents");
+  }
+  if (causes.length > 0) throw invalid("ListOptions", "meta.k8s.io", "", causes);
+  if (!watch && next !== "" && resourceVersion !== "" && resourceVersion !== "0") {
+    throw badRequest("specifying resource version is not allowed when using continue");
+  }
+}
+
 function listObjects(exchange: Exchange, type: ResourceType, namespace: string | undefined): void {
   const { url, context, request } = exchange;
+  checkListOptions(url, false);
   const { labels, fields } = selectorsOf(url, type);
   const token = continueToken(url.searchParams.get("continue"));
   const revision = token?.revision ?? listRevision(context, url);
@@ -485,8 +537,12 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
     send(exchange, 200, tableOf(type, page, context.now(), includeObject, resourceVersion, next));
     return;
   }
+  // remainingItemCount only when it is exact: never with a selector.
+  const selected = labels.length > 0 || fields.length > 0;
   const extra: Record<string, unknown> =
-    next === undefined ? {} : { continue: next.token, remainingItemCount: next.remaining };
+    next === undefined
+      ? {}
+      : { continue: next.token, ...(selected ? {} : { remainingItemCount: next.remaining }) };
   send(exchange, 200, {
     ...listBody(
       context,
@@ -650,13 +706,13 @@ async function item(
     };
     const result = await admittedDelete(exchange, type, namespace, name, deleteOptions);
     // kube-apiserver answers 200 whether the object is gone or only marked
-    // (202 only for an explicit orphanDependents=false); a finished delete of a
-    // built-in answers a Success Status, of a custom resource the object.
+    // (202 only for an explicit orphanDependents=false); a finished delete
+    // answers a Success Status (no registry the fake serves returns the
+    // deleted object, custom resources included).
     if (!result.deleted) {
       const accepted = isPlainObject(options) && options.orphanDependents === false;
       send(exchange, accepted ? 202 : 200, outgoing(type, result.object));
-    } else if (type.custom) send(exchange, 200, outgoing(type, result.object));
-    else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
+    } else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
     return;
   }
   throw methodNotAllowed(method);
@@ -790,6 +846,7 @@ function startWatch(
   name: string | undefined,
 ): void {
   const { url, context, response, entry } = exchange;
+  checkListOptions(url, true);
   const { labels, fields } = selectorsOf(url, type);
   if (name !== undefined) fields.push({ path: "metadata.name", negate: false, value: name });
   const rvText = url.searchParams.get("resourceVersion") ?? "";

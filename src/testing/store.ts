@@ -3,6 +3,7 @@
 // from, and the write semantics of the API server (preconditions,
 // generation, status subresource, finalizers, namespace lifecycle).
 
+import { objectMetaErrors } from "./built-in-rules.js";
 import type { FieldValidation } from "./crd-enforcement.js";
 import { toCauses } from "./crd-schema.js";
 import {
@@ -306,7 +307,8 @@ export class ObjectStore {
           },
         ]);
       }
-      metadata.name = `${metadata.generateName}${this.options.nameSuffix()}`;
+      // names.SimpleNameGenerator: the prefix is cut to 58 characters, then 5 random ones.
+      metadata.name = `${metadata.generateName.slice(0, 58)}${this.options.nameSuffix()}`;
     }
     const name = metadata.name;
     this.checkName(type, name);
@@ -322,7 +324,16 @@ export class ObjectStore {
     };
     const stamped = type.normalize?.(fresh) ?? fresh;
     if (type.statusSubresource && type.custom) delete stamped.status;
-    if (type.kind === "Namespace" && type.group === "") stamped.status = { phase: "Active" };
+    if (type.kind === "Namespace" && type.group === "") {
+      // The namespace lifecycle's finalizer, as kube-apiserver's strategy sets it.
+      const spec = isPlainObject(stamped.spec) ? stamped.spec : {};
+      const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
+      stamped.spec = {
+        ...spec,
+        finalizers: finalizers.includes("kubernetes") ? finalizers : [...finalizers, "kubernetes"],
+      };
+      stamped.status = { phase: "Active" };
+    }
     this.validate(type, stamped, undefined, options);
     if (options.dryRun) return structuredClone(stamped);
     return this.commit("ADDED", type, stamped, undefined);
@@ -613,6 +624,7 @@ export class ObjectStore {
   ): void {
     if (options.trusted) return;
     const causes = [
+      ...objectMetaErrors(object, !type.custom),
       ...(type.schema !== undefined && this.enforcing
         ? toCauses(type.schema.validate(object, old))
         : []),

@@ -43,14 +43,32 @@ describe("built-in kinds", () => {
       }),
     );
     expect(theirs.code).toBe(409);
-    // Built-ins take an update without resourceVersion (unconditional).
+    // A Lease's strategy forbids an unconditional update: a PUT without resourceVersion is 422.
     const { resourceVersion: _rv, ...metadata } = mine.metadata ?? {};
-    const forced = await api.coordination.replaceNamespacedLease({
+    const forced = await failure(
+      api.coordination.replaceNamespacedLease({
+        namespace: "ops",
+        name: "vvp-operator",
+        body: { ...mine, metadata, spec: { ...mine.spec, holderIdentity: "d" } },
+      }),
+    );
+    expect(forced.code).toBe(422);
+    expect(forced.status.message).toBe(
+      'Lease.coordination.k8s.io "vvp-operator" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+    );
+    // A ConfigMap's does not.
+    const map = await api.core.createNamespacedConfigMap({
       namespace: "ops",
-      name: "vvp-operator",
-      body: { ...mine, metadata, spec: { ...mine.spec, holderIdentity: "d" } },
+      body: { metadata: { name: "unconditional" }, data: { a: "1" } },
     });
-    expect(forced.spec?.holderIdentity).toBe("d");
+    const { resourceVersion: _mapRv, ...mapMetadata } = map.metadata ?? {};
+    const replaced = await api.core.replaceNamespacedConfigMap({
+      namespace: "ops",
+      name: "unconditional",
+      body: { ...map, metadata: mapMetadata, data: { a: "2" } },
+    });
+    expect(replaced.data).toEqual({ a: "2" });
+    await api.core.deleteNamespacedConfigMap({ namespace: "ops", name: "unconditional" });
   });
 
   it("Events (events.k8s.io/v1): create with generateName and list by regarding.name", async () => {
