@@ -275,7 +275,10 @@ export function vvpDeploymentCrd(): CustomResourceDefinition {
 
 // kube-apiserver merges a Secret's write-only stringData into data (base64)
 // and never stores stringData.
-function secretWithData(secret: KubeObject): KubeObject {
+function secretWithData(input: KubeObject): KubeObject {
+  // SetDefaults_Secret: an empty type is Opaque.
+  const secret =
+    input.type === undefined || input.type === "" ? { ...input, type: "Opaque" } : input;
   const stringData = secret.stringData;
   if (stringData === undefined) return secret;
   const { stringData: _dropped, ...rest } = secret;

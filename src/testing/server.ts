@@ -8,6 +8,7 @@ import { coreVersions, group, groupList, resourceList, versionInfo } from "./dis
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
 import { applyJsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from "./protobuf.js";
 import type { LoggedRequest } from "./request-log.js";
 import { groupVersion, type ResourceType } from "./resource-types.js";
 import { parseResourcePath, type ResourcePath } from "./routes.js";
@@ -223,10 +224,14 @@ function sendError(
   send(exchange, error.code, error.status, headers);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBytes(request)).toString("utf8");
 }
 
 function mediaType(request: IncomingMessage): string {
@@ -243,10 +248,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-// Object bodies of POST and PUT: JSON, or YAML as the API server also takes.
+// Object bodies of POST and PUT: JSON, or YAML as the API server also
+// takes, or Kubernetes protobuf for the built-ins kubectl sends that way.
 async function readObject(request: IncomingMessage): Promise<unknown> {
-  const text = await readBody(request);
   const type = mediaType(request);
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(await readBytes(request));
+  const text = await readBody(request);
   if (type === "application/yaml") {
     try {
       return parseYaml(text);
@@ -260,7 +267,7 @@ async function readObject(request: IncomingMessage): Promise<unknown> {
     throw new KubeApiError(
       415,
       "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`,
     );
   }
   return parseJson(text);
