@@ -1,6 +1,6 @@
 // Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`),
 // which kubectl's typed commands send (`kubectl create configmap|secret|
-// namespace|serviceaccount|service|role|…`): the `k8s\0` envelope
+// namespace|serviceaccount|service|deployment|pdb|…`): the `k8s\0` envelope
 // (runtime.Unknown) and the kind's message, decoded with protobufjs from the
 // descriptor generated from Kubernetes' own .proto files, then turned into
 // the JSON object kube-apiserver would have read.

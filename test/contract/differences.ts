@@ -34,7 +34,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     topic: "Protobuf",
     detail:
-      "request bodies decode for core/v1 ConfigMap, Secret, Namespace, ServiceAccount, Service, rbac/v1 kinds and Leases (415 for other kinds); answers are always JSON.",
+      "request bodies decode for core/v1 ConfigMap, Secret, Namespace, ServiceAccount and Service, rbac/v1 kinds, Leases, apps/v1 Deployments and policy/v1 PodDisruptionBudgets (415 for other kinds); answers are always JSON; empty objects kubectl sends (resources: {}) are dropped.",
   },
   {
     topic: "Namespace finalization",

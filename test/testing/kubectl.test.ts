@@ -152,7 +152,7 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     expect(edited?.spec).toMatchObject({ deployment: { spec: { state: "SUSPENDED" } } });
   });
 
-  it("creates a ConfigMap, a Secret, a Namespace and a Service with kubectl create (protobuf bodies)", async () => {
+  it("creates a ConfigMap, a Secret, a Namespace, a Service and a Deployment with kubectl create (protobuf bodies)", async () => {
     expect(await kubectl("create", "configmap", "settings", ...N, "--from-literal=a=b")).toContain(
       "configmap/settings created",
     );
@@ -164,6 +164,9 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     );
     expect(await kubectl("create", "service", "clusterip", "web", ...N, "--tcp=80:8080")).toContain(
       "service/web created",
+    );
+    expect(await kubectl("create", "deployment", "nginx", ...N, "--image=nginx")).toContain(
+      "deployment.apps/nginx created",
     );
     const requests = kube.requests({ method: "POST", resource: "configmaps" });
     expect(requests.at(-1)?.contentType).toBe("application/vnd.kubernetes.protobuf");
@@ -180,6 +183,9 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     await kubectl("delete", "namespace", "made-by-kubectl");
     expect(kube.get("Service", "my-deploy-namespace", "web")).toMatchObject({
       spec: { ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }], type: "ClusterIP" },
+    });
+    expect(kube.get("Deployment", "my-deploy-namespace", "nginx")).toMatchObject({
+      spec: { template: { spec: { containers: [{ name: "nginx", image: "nginx" }] } } },
     });
   });
 
