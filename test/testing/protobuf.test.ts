@@ -77,7 +77,7 @@ describe("decoding protobuf bodies", () => {
     const bytes = unknown
       .encode(
         unknown.fromObject({
-          typeMeta: { apiVersion: "apps/v1", kind: "Deployment" },
+          typeMeta: { apiVersion: "batch/v1", kind: "Job" },
           raw: new Uint8Array(),
         }),
       )
