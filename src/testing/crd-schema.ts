@@ -410,7 +410,6 @@ function validateNode(
 ): void {
   // Ratcheting: an unchanged value keeps validating as it did when stored.
   if (ratchet && old !== undefined && deepEqualJson(value, old)) return;
-  const mark = errors.length;
   const name = path;
   const fail = (type: FieldErrorType, badValue: unknown, detail: string) =>
     errors.push({ type, field: path, value: badValue, detail });
@@ -568,7 +567,6 @@ function validateNode(
       }
     }
   }
-  void mark;
 }
 
 function typeList(node: SchemaNode): string {

@@ -127,3 +127,36 @@ describe("enforcement in the store", () => {
     expect(stored.spec).toEqual({ size: "huge", extra: 1 });
   });
 });
+
+describe("defaults on reads over HTTP", () => {
+  it("a GET, a list and a watch show the defaults of an object stored without them", async () => {
+    const { startFakeKubernetes } = await import("../../src/testing/index.js");
+    const { httpsFetch } = await import("./helpers.js");
+    const kube = await startFakeKubernetes({ crds: [WIDGET_CRD] });
+    try {
+      // apply() stores as given (no decoding), like an object written before the default existed.
+      kube.apply({ ...widget("bare"), metadata: { name: "bare", namespace: "default" } });
+      const base = "/apis/contract.vvp-sdk.example.com/v1/namespaces/default/widgets";
+      const got = (await (await httpsFetch(kube, `${base}/bare`)).json()) as {
+        spec: { mode?: string };
+      };
+      expect(got.spec.mode).toBe("auto");
+      const listed = (await (await httpsFetch(kube, base)).json()) as {
+        items: { spec: { mode?: string } }[];
+      };
+      expect(listed.items[0]?.spec.mode).toBe("auto");
+      const watched = await httpsFetch(
+        kube,
+        `${base}?watch=1&resourceVersion=0&timeoutSeconds=0.2`,
+      );
+      const [line] = (await watched.text()).trim().split("\n");
+      expect(JSON.parse(line ?? "{}")).toMatchObject({
+        type: "ADDED",
+        object: { spec: { mode: "auto" } },
+      });
+      expect(kube.get("widgets", "default", "bare")?.spec).toEqual({ size: 3, mode: "auto" });
+    } finally {
+      await kube.close();
+    }
+  });
+});
