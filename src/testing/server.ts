@@ -103,7 +103,7 @@ interface Exchange {
   entry: LoggedRequest;
   context: ServerContext;
   /** How the body is decoded (fieldValidation) and the warnings it produced. */
-  decode: { fieldValidation: FieldValidation; warnings: string[] };
+  decode: { fieldValidation: FieldValidation; warnings: string[]; patch: boolean };
 }
 
 /** The request listener of the fake API server. */
@@ -153,7 +153,7 @@ async function handle(
     url,
     entry,
     context,
-    decode: { fieldValidation: "Warn", warnings: [] },
+    decode: { fieldValidation: "Warn", warnings: [], patch: request.method === "PATCH" },
   };
   try {
     if (request.headers.authorization !== `Bearer ${context.token}`) {

@@ -75,6 +75,8 @@ export interface DecodeOptions {
   fieldValidation?: FieldValidation;
   /** Warnings for the response's Warning header. */
   warnings?: string[];
+  /** The body is a patched object (its strict error is worded without the decode context). */
+  patch?: boolean;
 }
 
 // A bijection on 32-bit revisions (multiplication by an odd constant) and its inverse.
@@ -749,17 +751,31 @@ export class ObjectStore {
     for (const [key, value] of Object.entries(metadata)) if (value === null) delete metadata[key];
     object.metadata = metadata;
     if (type.schema !== undefined && this.enforcing && !options.trusted) {
-      this.decodeUnknown(type.schema.decode(object), options.decode);
+      this.decodeUnknown(type, type.schema.decode(object), options.decode);
     }
     return object;
   }
 
   // Unknown fields by the request's fieldValidation: 400 (Strict), warnings (Warn) or nothing.
-  private decodeUnknown(unknown: string[], decode: DecodeOptions | undefined): void {
+  // A create or update body's strict error reads as the handler's decode
+  // error ("<Kind> in version … cannot be handled as a <Kind>: …"); a patch's
+  // is the strict error alone.
+  private decodeUnknown(
+    type: ResourceType,
+    unknown: string[],
+    decode: DecodeOptions | undefined,
+  ): void {
     if (unknown.length === 0) return;
     const errors = unknown.map((path) => `unknown field "${path}"`);
     const directive = decode?.fieldValidation ?? "Ignore";
-    if (directive === "Strict") throw badRequest(`strict decoding error: ${errors.join(", ")}`);
+    if (directive === "Strict") {
+      const strict = `strict decoding error: ${errors.join(", ")}`;
+      throw badRequest(
+        decode?.patch
+          ? strict
+          : `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${strict}`,
+      );
+    }
     if (directive === "Warn" && decode?.warnings !== undefined) {
       for (const warning of errors) {
         if (!decode.warnings.includes(warning)) decode.warnings.push(warning);

@@ -33,8 +33,18 @@ contract("CRD pruning, fieldValidation and defaults", (target) => {
     expect(answer.status).toBe(400);
     expect(answer.body.reason).toBe("BadRequest");
     expect(answer.body.message).toBe(
-      'strict decoding error: unknown field "spec.ports[0].prot", unknown field "spec.sizee"',
+      'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.ports[0].prot", unknown field "spec.sizee"',
     );
+    const name = uniqueName("p");
+    expect((await post(widget(name))).status).toBe(201);
+    const patched = await target().call(
+      "PATCH",
+      `${WIDGETS(target().namespace)}/${name}?fieldValidation=Strict`,
+      { spec: { sizee: 5 } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toBe('strict decoding error: unknown field "spec.sizee"');
   });
 
   it("fieldValidation=Ignore drops them silently; an unsupported directive is 422", async () => {
