@@ -2,6 +2,7 @@
 // write most, so a fake-green test does not hide a write a cluster refuses:
 // events.k8s.io/v1 Events on create, and immutable Secrets and ConfigMaps.
 
+import { compileCrdEnforcement } from "./crd-enforcement.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
 import { jsonEqual } from "./patch.js";
 import type { StatusCause } from "./status.js";
@@ -213,6 +214,21 @@ export function crdErrors(crd: KubeObject): StatusCause[] {
   versions.forEach((version, index) => {
     if (!isPlainObject(version) || typeof version.name !== "string" || version.name === "") {
       causes.push(required(`spec.versions[${index}].name`));
+    }
+  });
+  // Every x-kubernetes-validations rule must compile (kube-apiserver compiles them on write).
+  versions.forEach((version, index) => {
+    const schema = isPlainObject(version) && isPlainObject(version.schema) ? version.schema : {};
+    if (schema.openAPIV3Schema === undefined) return;
+    for (const broken of compileCrdEnforcement(schema.openAPIV3Schema).ruleErrors) {
+      const at = broken.path === "" ? "" : `.${broken.path}`;
+      causes.push(
+        invalidValue(
+          `spec.versions[${index}].schema.openAPIV3Schema${at}.x-kubernetes-validations[${broken.index}].rule`,
+          broken.rule,
+          `compilation failed: ${broken.error}`,
+        ),
+      );
     }
   });
   const expected = `${String(names.plural ?? "")}.${String(spec.group ?? "")}`;

@@ -122,6 +122,33 @@ export function compileRules(node: SchemaNode | undefined): void {
   compileRules(node.items);
 }
 
+/** A rule that does not compile, with the schema path of its node (`properties[spec]`, `items`, …). */
+export interface RuleCompileError {
+  path: string;
+  index: number;
+  rule: string;
+  error: string;
+}
+
+/** The rules of a compiled tree that do not compile (kube-apiserver refuses such a CRD). */
+export function ruleCompileErrors(node: SchemaNode | undefined, path = ""): RuleCompileError[] {
+  if (node === undefined || !node.rulesBelow) return [];
+  const here = ((node.compiled as CompiledRule[] | undefined) ?? []).flatMap((rule, index) =>
+    rule.compileError === undefined
+      ? []
+      : [{ path, index, rule: rule.raw.rule, error: rule.compileError }],
+  );
+  const at = (suffix: string) => (path === "" ? suffix : `${path}.${suffix}`);
+  return [
+    ...here,
+    ...[...(node.properties ?? [])].flatMap(([name, child]) =>
+      ruleCompileErrors(child, at(`properties[${name}]`)),
+    ),
+    ...ruleCompileErrors(node.additionalProperties, at("additionalProperties")),
+    ...ruleCompileErrors(node.items, at("items")),
+  ];
+}
+
 /** A value as CEL sees it under its schema: ints as bigint, objects reduced to their declared, escaped properties. */
 export function toCel(value: unknown, node: SchemaNode | undefined, root = false): unknown {
   if (value === null || value === undefined) return value;

@@ -4,7 +4,12 @@
 // status subresource, as apiextensions-apiserver's customResourceStrategy
 // and statusStrategy run them.
 
-import { compileRules, evaluateRules } from "./crd-cel.js";
+import {
+  compileRules,
+  evaluateRules,
+  type RuleCompileError,
+  ruleCompileErrors,
+} from "./crd-cel.js";
 import {
   applyDefaults,
   CEL_SKIPPED,
@@ -34,6 +39,8 @@ export interface CrdEnforcement {
   validate(object: KubeObject, old: KubeObject | undefined): FieldError[];
   /** Update of the status subresource. */
   validateStatus(object: KubeObject, old: KubeObject): FieldError[];
+  /** x-kubernetes-validations rules that do not compile. */
+  readonly ruleErrors: RuleCompileError[];
 }
 
 /** Compiles the enforcement of a CRD version's `openAPIV3Schema`. */
@@ -47,6 +54,7 @@ export function compileCrdEnforcement(openApiV3Schema: unknown): CrdEnforcement 
     else errors.push(...evaluateRules(root, object, old, "", true));
   };
   return {
+    ruleErrors: ruleCompileErrors(root),
     hasDefaults: root.defaultsBelow,
     decode: (object) => {
       const unknown = pruneObject(object, root);

@@ -19,7 +19,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     topic: "CEL engine",
     detail:
-      "rules run on @bufbuild/cel with the standard library and the strings extension: no cost budget, no compile-time type check when the CRD is stored (a rule that does not compile is reported on each write), evaluation errors worded by that engine, Kubernetes' own CEL libraries (quantity, ip/cidr, url, format, lists) absent, optionals only as optionalOldSelf's oldSelf (hasValue, value, orValue).",
+      "rules run on @bufbuild/cel with the standard library and the strings extension: no cost budget; a stored CRD's rules are parsed (a syntax error is 422) but not type-checked (a type error shows on each write), evaluation errors worded by that engine, Kubernetes' own CEL libraries (quantity, ip/cidr, url, format, lists) absent, optionals only as optionalOldSelf's oldSelf (hasValue, value, orValue).",
   },
   {
     topic: "CRD schema checks",

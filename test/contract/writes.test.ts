@@ -4,7 +4,7 @@
 
 import { expect, it } from "vitest";
 import { causesOf, contract, uniqueName } from "./support.js";
-import { WIDGETS, widget } from "./widget-crd.js";
+import { WIDGET_CRD, WIDGETS, widget } from "./widget-crd.js";
 
 contract("writes", (target) => {
   const ns = () => target().namespace;
@@ -164,6 +164,29 @@ contract("writes", (target) => {
           field: "webhooks[0].sideEffects",
         },
       ]),
+    );
+  });
+
+  it("a CRD whose x-kubernetes-validations rule does not compile is 422", async () => {
+    const crd = structuredClone(WIDGET_CRD);
+    crd.metadata.name = "gadgets.contract.vvp-sdk.example.com";
+    crd.spec.names = {
+      kind: "Gadget",
+      listKind: "GadgetList",
+      plural: "gadgets",
+      singular: "gadget",
+    };
+    const spec = crd.spec.versions[0]?.schema.openAPIV3Schema.properties.spec;
+    if (spec === undefined) throw new Error("no spec schema");
+    spec["x-kubernetes-validations"] = [{ rule: "self.size >", message: "broken" }] as never;
+    const answer = await target().call(
+      "POST",
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?dryRun=All",
+      crd,
+    );
+    expect(answer.status).toBe(422);
+    expect(causesOf(answer).map((c) => c.field)).toContain(
+      "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule",
     );
   });
 });
