@@ -47,7 +47,7 @@ export interface FakeKubernetesOptions {
   token?: string;
   /** Interval of BOOKMARK events on watches that allow them (default 60 000 ms). */
   bookmarkIntervalMs?: number;
-  /** A watch from an expired resourceVersion: HTTP 410 ("status", default) or 200 + ERROR event ("event"). */
+  /** A watch from an expired resourceVersion: 200 + an ERROR event with the 410 Status ("event", default, as the watch cache answers) or HTTP 410 ("status"). */
   expiredWatchStart?: ExpiredWatchStart;
   /** Close watches sent without timeoutSeconds after this long (default: never). */
   defaultWatchTimeoutMs?: number;
@@ -65,6 +65,14 @@ export interface FakeKubernetesOptions {
    * as it would against another storage; default: decimal counters as etcd's.
    */
   scrambleResourceVersions?: boolean;
+  /**
+   * Enforce every served CRD's schema on its custom resources, as
+   * kube-apiserver does (default true): structural validation (422),
+   * pruning of unknown fields (a Warning, or 400 with fieldValidation=Strict),
+   * defaults, x-kubernetes-validations (CEL) and the status subresource's
+   * schema. `false` stores whatever is sent.
+   */
+  crdEnforcement?: boolean;
 }
 
 /** An open watch, as tests see it. */
@@ -207,6 +215,7 @@ export async function startFakeKubernetes(
     nameSuffix: () => randomSuffix(),
     ...(options.validate === undefined ? {} : { validate: vvpValidator(options.validate) }),
     ...(options.scrambleResourceVersions ? { scrambleResourceVersions: true } : {}),
+    ...(options.crdEnforcement === false ? { enforceCrdSchemas: false } : {}),
   });
   const nsType = store.type("", "v1", "namespaces") as ResourceType;
   for (const name of new Set([
@@ -247,7 +256,7 @@ export async function startFakeKubernetes(
     token,
     serverAddress: () => address,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
-    expiredWatchStart: options.expiredWatchStart ?? "status",
+    expiredWatchStart: options.expiredWatchStart ?? "event",
     ...(options.defaultWatchTimeoutMs === undefined
       ? {}
       : { defaultWatchTimeoutMs: options.defaultWatchTimeoutMs }),

@@ -3,7 +3,13 @@
 // without a resourceVersion, patch types).
 
 import { buildCrd, type CustomResourceDefinition } from "../crd/index.js";
-import { crdErrors, eventCreateErrors, immutableDataErrors } from "./built-in-rules.js";
+import {
+  crdErrors,
+  eventErrors,
+  immutableDataErrors,
+  webhookConfigurationErrors,
+} from "./built-in-rules.js";
+import { type CrdEnforcement, compileCrdEnforcement } from "./crd-enforcement.js";
 import { fromCoreEvent, toCoreEvent } from "./event-conversion.js";
 import type { KubeObject } from "./objects.js";
 import type { StatusCause } from "./status.js";
@@ -46,6 +52,8 @@ export interface ResourceType {
   storage?: StorageView;
   /** What the API server rewrites on every write (a Secret's stringData into data). */
   normalize?: (object: KubeObject) => KubeObject;
+  /** A custom resource's schema enforcement (pruning, defaults, validation, CEL), compiled once per CRD. */
+  schema?: CrdEnforcement;
   /** The kind's own validation (`old` is absent on create). */
   rules?: (object: KubeObject, old: KubeObject | undefined) => StatusCause[];
 }
@@ -130,7 +138,7 @@ export function builtInTypes(): ResourceType[] {
       "ValidatingWebhookConfiguration",
       "validatingwebhookconfigurations",
       false,
-      { generation: "spec" },
+      { generation: "spec", unconditionalUpdate: false, rules: webhookConfigurationErrors },
     ),
     builtIn(
       "admissionregistration.k8s.io",
@@ -138,7 +146,7 @@ export function builtInTypes(): ResourceType[] {
       "MutatingWebhookConfiguration",
       "mutatingwebhookconfigurations",
       false,
-      { generation: "spec" },
+      { generation: "spec", unconditionalUpdate: false, rules: webhookConfigurationErrors },
     ),
     builtIn("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {
       shortNames: ["pdb"],
@@ -171,9 +179,11 @@ export function builtInTypes(): ResourceType[] {
     }),
     builtIn("events.k8s.io", "v1", "Event", "events", true, {
       shortNames: ["ev"],
-      rules: eventCreateErrors,
+      rules: eventErrors,
     }),
-    builtIn("coordination.k8s.io", "v1", "Lease", "leases", true),
+    // Leases, webhook configurations and CRDs refuse a PUT without
+    // resourceVersion (their strategies' AllowUnconditionalUpdate is false).
+    builtIn("coordination.k8s.io", "v1", "Lease", "leases", true, { unconditionalUpdate: false }),
     builtIn(
       "apiextensions.k8s.io",
       "v1",
@@ -185,6 +195,7 @@ export function builtInTypes(): ResourceType[] {
         categories: ["api-extensions"],
         statusSubresource: true,
         generation: "spec",
+        unconditionalUpdate: false,
         rules: crdErrors,
       },
     ),
@@ -208,6 +219,7 @@ export interface CrdShape {
       name: string;
       served: boolean;
       subresources?: { status?: unknown };
+      schema?: { openAPIV3Schema?: unknown };
       additionalPrinterColumns?: {
         name: string;
         type: string;
@@ -220,8 +232,11 @@ export interface CrdShape {
   };
 }
 
-/** The resource types a CustomResourceDefinition declares, one per served version. */
-export function typesOfCrd(crd: CrdShape): ResourceType[] {
+/**
+ * The resource types a CustomResourceDefinition declares, one per served
+ * version; with `enforce`, each carries its schema's compiled enforcement.
+ */
+export function typesOfCrd(crd: CrdShape, enforce = true): ResourceType[] {
   const { group, names, scope, versions } = crd.spec;
   return versions
     .filter((version) => version.served)
@@ -239,6 +254,9 @@ export function typesOfCrd(crd: CrdShape): ResourceType[] {
       generation: "spec" as const,
       unconditionalUpdate: false,
       custom: true,
+      ...(enforce && version.schema?.openAPIV3Schema !== undefined
+        ? { schema: compileCrdEnforcement(version.schema.openAPIV3Schema) }
+        : {}),
       columns: (version.additionalPrinterColumns ?? []).map((column) => ({
         name: column.name,
         type: column.type,
@@ -257,7 +275,10 @@ export function vvpDeploymentCrd(): CustomResourceDefinition {
 
 // kube-apiserver merges a Secret's write-only stringData into data (base64)
 // and never stores stringData.
-function secretWithData(secret: KubeObject): KubeObject {
+function secretWithData(input: KubeObject): KubeObject {
+  // SetDefaults_Secret: an empty type is Opaque.
+  const secret =
+    input.type === undefined || input.type === "" ? { ...input, type: "Opaque" } : input;
   const stringData = secret.stringData;
   if (stringData === undefined) return secret;
   const { stringData: _dropped, ...rest } = secret;

@@ -3,10 +3,12 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+import type { FieldValidation } from "./crd-enforcement.js";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery.js";
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
 import { applyJsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from "./protobuf.js";
 import type { LoggedRequest } from "./request-log.js";
 import { groupVersion, type ResourceType } from "./resource-types.js";
 import { parseResourcePath, type ResourcePath } from "./routes.js";
@@ -19,12 +21,20 @@ import {
 import {
   badRequest,
   deletedStatus,
+  invalid,
   KubeApiError,
   methodNotAllowed,
   pathNotFound,
+  type StatusCause,
   unsupportedPatch,
 } from "./status.js";
-import { type DeleteResult, type ObjectStore, StaleWriteError, type WriteTarget } from "./store.js";
+import {
+  type DeleteResult,
+  type ObjectStore,
+  StaleWriteError,
+  type WriteOptions,
+  type WriteTarget,
+} from "./store.js";
 import { tableOf, wantsTable } from "./table.js";
 import { WatchStream } from "./watch.js";
 import { type AdmissionOperation, admit, type WebhookRouting, webhooksFor } from "./webhooks.js";
@@ -92,6 +102,8 @@ interface Exchange {
   url: URL;
   entry: LoggedRequest;
   context: ServerContext;
+  /** How the body is decoded (fieldValidation) and the warnings it produced. */
+  decode: { fieldValidation: FieldValidation; warnings: string[]; patch: boolean };
 }
 
 /** The request listener of the fake API server. */
@@ -135,7 +147,14 @@ async function handle(
         }),
     watch,
   };
-  const exchange: Exchange = { request, response, url, entry, context };
+  const exchange: Exchange = {
+    request,
+    response,
+    url,
+    entry,
+    context,
+    decode: { fieldValidation: "Warn", warnings: [], patch: request.method === "PATCH" },
+  };
   try {
     if (request.headers.authorization !== `Bearer ${context.token}`) {
       throw new KubeApiError(401, "Unauthorized", "Unauthorized");
@@ -205,10 +224,14 @@ function sendError(
   send(exchange, error.code, error.status, headers);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readBytes(request)).toString("utf8");
 }
 
 function mediaType(request: IncomingMessage): string {
@@ -225,10 +248,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-// Object bodies of POST and PUT: JSON, or YAML as the API server also takes.
+// Object bodies of POST and PUT: JSON, or YAML as the API server also
+// takes, or Kubernetes protobuf for the built-ins kubectl sends that way.
 async function readObject(request: IncomingMessage): Promise<unknown> {
-  const text = await readBody(request);
   const type = mediaType(request);
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(await readBytes(request));
+  const text = await readBody(request);
   if (type === "application/yaml") {
     try {
       return parseYaml(text);
@@ -242,7 +267,7 @@ async function readObject(request: IncomingMessage): Promise<unknown> {
     throw new KubeApiError(
       415,
       "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`,
     );
   }
   return parseJson(text);
@@ -275,6 +300,7 @@ async function route(
     throw pathNotFound();
   }
   const namespace = type.namespaced ? path.namespace : undefined;
+  checkWriteOptions(exchange, method);
   if (path.name === undefined) {
     await collection(exchange, type, namespace, method, watch);
   } else {
@@ -320,10 +346,44 @@ function selectorsOf(url: URL, type: ResourceType) {
 }
 
 function dryRunOf(url: URL): boolean {
+  return url.searchParams.getAll("dryRun").length > 0;
+}
+
+const OPTIONS_KIND: Record<string, string> = {
+  POST: "CreateOptions",
+  PUT: "UpdateOptions",
+  PATCH: "PatchOptions",
+  DELETE: "DeleteOptions",
+};
+const FIELD_VALIDATIONS: readonly FieldValidation[] = ["Ignore", "Strict", "Warn"];
+
+// The write options kube-apiserver validates before anything else: dryRun
+// only "All", fieldValidation one of Ignore/Strict/Warn (422 Invalid of the
+// options kind). Sets the exchange's fieldValidation (default Warn).
+function checkWriteOptions(exchange: Exchange, method: string): void {
+  const kind = OPTIONS_KIND[method];
+  if (kind === undefined) return;
+  const { url } = exchange;
+  const causes: StatusCause[] = [];
   const dryRun = url.searchParams.getAll("dryRun");
-  if (dryRun.some((value) => value !== "All"))
-    throw badRequest(`dryRun: Unsupported value: "${dryRun.join(",")}": supported values: "All"`);
-  return dryRun.length > 0;
+  if (dryRun.some((value) => value !== "All")) {
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(dryRun)}: supported values: "All"`,
+      field: "dryRun",
+    });
+  }
+  const directive = url.searchParams.get("fieldValidation");
+  if (method !== "DELETE" && directive !== null && directive !== "") {
+    if (!FIELD_VALIDATIONS.includes(directive as FieldValidation)) {
+      causes.push({
+        reason: "FieldValueNotSupported",
+        message: `Unsupported value: ${JSON.stringify(directive)}: supported values: "", "Ignore", "Strict", "Warn"`,
+        field: "fieldValidation",
+      });
+    } else exchange.decode.fieldValidation = directive as FieldValidation;
+  }
+  if (causes.length > 0) throw invalid(kind, "meta.k8s.io", "", causes);
 }
 
 async function collection(
@@ -406,8 +466,60 @@ function outgoing(type: ResourceType, object: KubeObject): KubeObject {
   return { ...object, apiVersion: groupVersion(type), kind: type.kind };
 }
 
+// ListOptions as kube-apiserver validates them (k8s.io/apimachinery
+// metainternalversion ValidateListOptions): 422 Invalid of ListOptions; and
+// the storage's 400 for a continue token with a resourceVersion.
+function checkListOptions(url: URL, watch: boolean): void {
+  const params = url.searchParams;
+  const match = params.get("resourceVersionMatch") ?? "";
+  const resourceVersion = params.get("resourceVersion") ?? "";
+  const next = params.get("continue") ?? "";
+  const initialEvents = params.get("sendInitialEvents");
+  const causes: StatusCause[] = [];
+  const forbidden = (why: string, field = "resourceVersionMatch") =>
+    causes.push({ reason: "FieldValueForbidden", message: `Forbidden: ${why}`, field });
+  const unsupported = (allowed: string[]) =>
+    causes.push({
+      reason: "FieldValueNotSupported",
+      message: `Unsupported value: ${JSON.stringify(match)}: supported values: ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+      field: "resourceVersionMatch",
+    });
+  if (watch) {
+    if (initialEvents !== null && match !== "NotOlderThan") {
+      forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+    }
+    if (match !== "") {
+      if (initialEvents === null) {
+        forbidden(
+          "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+        );
+      }
+      if (match !== "NotOlderThan") unsupported(["NotOlderThan"]);
+      if (next !== "") forbidden("resourceVersionMatch is forbidden when continue is provided");
+    }
+  } else {
+    if (match !== "") {
+      if (resourceVersion === "") {
+        forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided");
+      }
+      if (next !== "") forbidden("resourceVersionMatch is forbidden when continue is provided");
+      if (match !== "Exact" && match !== "NotOlderThan") unsupported(["Exact", "NotOlderThan", ""]);
+      if (match === "Exact" && resourceVersion === "0") {
+        forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+      }
+    }
+    if (initialEvents !== null)
+      forbidden("sendInitialEvents is forbidden for list", "sendInitialEvents");
+  }
+  if (causes.length > 0) throw invalid("ListOptions", "meta.k8s.io", "", causes);
+  if (!watch && next !== "" && resourceVersion !== "" && resourceVersion !== "0") {
+    throw badRequest("specifying resource version is not allowed when using continue");
+  }
+}
+
 function listObjects(exchange: Exchange, type: ResourceType, namespace: string | undefined): void {
   const { url, context, request } = exchange;
+  checkListOptions(url, false);
   const { labels, fields } = selectorsOf(url, type);
   const token = continueToken(url.searchParams.get("continue"));
   const revision = token?.revision ?? listRevision(context, url);
@@ -432,8 +544,12 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
     send(exchange, 200, tableOf(type, page, context.now(), includeObject, resourceVersion, next));
     return;
   }
+  // remainingItemCount only when it is exact: never with a selector.
+  const selected = labels.length > 0 || fields.length > 0;
   const extra: Record<string, unknown> =
-    next === undefined ? {} : { continue: next.token, remainingItemCount: next.remaining };
+    next === undefined
+      ? {}
+      : { continue: next.token, ...(selected ? {} : { remainingItemCount: next.remaining }) };
   send(exchange, 200, {
     ...listBody(
       context,
@@ -597,13 +713,13 @@ async function item(
     };
     const result = await admittedDelete(exchange, type, namespace, name, deleteOptions);
     // kube-apiserver answers 200 whether the object is gone or only marked
-    // (202 only for an explicit orphanDependents=false); a finished delete of a
-    // built-in answers a Success Status, of a custom resource the object.
+    // (202 only for an explicit orphanDependents=false); a finished delete
+    // answers a Success Status (no registry the fake serves returns the
+    // deleted object, custom resources included).
     if (!result.deleted) {
       const accepted = isPlainObject(options) && options.orphanDependents === false;
       send(exchange, accepted ? 202 : 200, outgoing(type, result.object));
-    } else if (type.custom) send(exchange, 200, outgoing(type, result.object));
-    else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
+    } else send(exchange, 200, deletedStatus(store.ref(type, name), result.object.metadata.uid));
     return;
   }
   throw methodNotAllowed(method);
@@ -737,6 +853,7 @@ function startWatch(
   name: string | undefined,
 ): void {
   const { url, context, response, entry } = exchange;
+  checkListOptions(url, true);
   const { labels, fields } = selectorsOf(url, type);
   if (name !== undefined) fields.push({ path: "metadata.name", negate: false, value: name });
   const rvText = url.searchParams.get("resourceVersion") ?? "";
@@ -840,10 +957,15 @@ async function sendAdmitted(
   status: 200 | 201,
   target: AdmissionTarget,
   dryRun: boolean,
-  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+  write: (options: WriteOptions) => KubeObject,
 ): Promise<void> {
   const { object, warnings } = await admitted(exchange, type, target, dryRun, write);
-  send(exchange, status, outgoing(type, object), warningHeaders(warnings));
+  send(
+    exchange,
+    status,
+    outgoing(type, object),
+    warningHeaders([...exchange.decode.warnings, ...warnings]),
+  );
 }
 
 /**
@@ -857,7 +979,7 @@ async function admitted(
   type: ResourceType,
   target: AdmissionTarget,
   dryRun: boolean,
-  write: (options: { dryRun: boolean; expectResourceVersion?: string }) => KubeObject,
+  write: (options: WriteOptions) => KubeObject,
 ): Promise<{ object: KubeObject; warnings: string[] }> {
   const { store, webhooks } = exchange.context;
   const subresource = target.target === "status" ? "status" : undefined;
@@ -870,11 +992,14 @@ async function admitted(
     dryRun,
   };
   const hooks = webhooksFor(store, base);
-  if (hooks.length === 0) return { object: write({ dryRun }), warnings: [] };
+  const decode = exchange.decode;
+  const writeDecoded = (options: { dryRun: boolean; expectResourceVersion?: string }) =>
+    write({ ...options, decode });
+  if (hooks.length === 0) return { object: writeDecoded({ dryRun }), warnings: [] };
   for (let attempt = 0; attempt < ADMISSION_ATTEMPTS; attempt++) {
     const old =
       target.operation === "CREATE" ? undefined : store.get(type, target.namespace, target.name);
-    const preview = write({ dryRun: true });
+    const preview = writeDecoded({ dryRun: true });
     const warnings = await admit(
       store,
       hooks,
@@ -890,7 +1015,7 @@ async function admitted(
     const expected = old?.metadata.resourceVersion;
     try {
       return {
-        object: write({
+        object: writeDecoded({
           dryRun: false,
           ...(expected === undefined ? {} : { expectResourceVersion: expected }),
         }),

@@ -3,6 +3,9 @@
 // from, and the write semantics of the API server (preconditions,
 // generation, status subresource, finalizers, namespace lifecycle).
 
+import { objectMetaErrors } from "./built-in-rules.js";
+import type { FieldValidation } from "./crd-enforcement.js";
+import { toCauses } from "./crd-schema.js";
 import {
   isPlainObject,
   type KubeObject,
@@ -62,6 +65,18 @@ export interface StoreOptions {
   validate?: WriteValidator;
   /** Issue resourceVersions that are neither numbers nor ordered (catches clients that compare them). */
   scrambleResourceVersions?: boolean;
+  /** Enforce each CRD's schema on its custom resources (default true). */
+  enforceCrdSchemas?: boolean;
+}
+
+/** How a write's body is decoded: the fieldValidation directive and where warnings go. */
+export interface DecodeOptions {
+  /** Unknown fields: dropped silently, dropped with a warning, or 400 (default Ignore). */
+  fieldValidation?: FieldValidation;
+  /** Warnings for the response's Warning header. */
+  warnings?: string[];
+  /** The body is a patched object (its strict error is worded without the decode context). */
+  patch?: boolean;
 }
 
 // A bijection on 32-bit revisions (multiplication by an odd constant) and its inverse.
@@ -79,6 +94,8 @@ export interface WriteOptions {
   trusted?: boolean;
   /** Admission saw this version: a write finding another throws StaleWriteError (then admission reruns). */
   expectResourceVersion?: string;
+  /** Decoding of the body (unknown fields, warnings). */
+  decode?: DecodeOptions;
 }
 
 /** The object changed between admission and the write; kube-apiserver retries such writes. */
@@ -250,6 +267,7 @@ export class ObjectStore {
   // A copy of a stored object as the type shows it.
   private view(type: ResourceType, stored: KubeObject): KubeObject {
     const copy = structuredClone(stored);
+    if (type.schema?.hasDefaults) type.schema.applyDefaults(copy);
     return type.storage === undefined ? copy : type.storage.fromStorage(copy);
   }
 
@@ -270,7 +288,7 @@ export class ObjectStore {
     body: unknown,
     options: WriteOptions = {},
   ): KubeObject {
-    const object = this.bodyObject(type, body);
+    const object = this.bodyObject(type, body, options);
     const metadata = object.metadata;
     if (metadata.resourceVersion !== undefined && metadata.resourceVersion !== "") {
       // kube-apiserver's storage refuses it this way (a 500, not a 400).
@@ -291,7 +309,8 @@ export class ObjectStore {
           },
         ]);
       }
-      metadata.name = `${metadata.generateName}${this.options.nameSuffix()}`;
+      // names.SimpleNameGenerator: the prefix is cut to 58 characters, then 5 random ones.
+      metadata.name = `${metadata.generateName.slice(0, 58)}${this.options.nameSuffix()}`;
     }
     const name = metadata.name;
     this.checkName(type, name);
@@ -307,7 +326,16 @@ export class ObjectStore {
     };
     const stamped = type.normalize?.(fresh) ?? fresh;
     if (type.statusSubresource && type.custom) delete stamped.status;
-    if (type.kind === "Namespace" && type.group === "") stamped.status = { phase: "Active" };
+    if (type.kind === "Namespace" && type.group === "") {
+      // The namespace lifecycle's finalizer, as kube-apiserver's strategy sets it.
+      const spec = isPlainObject(stamped.spec) ? stamped.spec : {};
+      const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
+      stamped.spec = {
+        ...spec,
+        finalizers: finalizers.includes("kubernetes") ? finalizers : [...finalizers, "kubernetes"],
+      };
+      stamped.status = { phase: "Active" };
+    }
     this.validate(type, stamped, undefined, options);
     if (options.dryRun) return structuredClone(stamped);
     return this.commit("ADDED", type, stamped, undefined);
@@ -322,7 +350,7 @@ export class ObjectStore {
     options: WriteOptions = {},
   ): KubeObject {
     const current = this.get(type, namespace, name);
-    const candidate = this.bodyObject(type, body);
+    const candidate = this.bodyObject(type, body, options);
     return this.write(type, current, candidate, options);
   }
 
@@ -336,7 +364,7 @@ export class ObjectStore {
   ): KubeObject {
     const current = this.get(type, namespace, name);
     const patched = apply(structuredClone(current));
-    const candidate = this.bodyObject(type, patched);
+    const candidate = this.bodyObject(type, patched, options);
     // A patch that leaves resourceVersion out updates the current version;
     // one that sets it is a precondition (409 when stale).
     if (candidate.metadata.resourceVersion === undefined) {
@@ -444,6 +472,11 @@ export class ObjectStore {
     if (target === "main") {
       this.checkFinalizers(type, current, next);
       this.validate(type, next, current, options);
+    } else if (type.schema !== undefined && !options.trusted && this.enforcing) {
+      const errors = type.schema.validateStatus(next, current);
+      if (errors.length > 0) {
+        throw invalid(type.kind, type.group, current.metadata.name ?? "", toCauses(errors));
+      }
     }
     if (jsonEqual(next, current)) return current;
     if (type.generation === "spec" && target === "main") {
@@ -593,6 +626,10 @@ export class ObjectStore {
   ): void {
     if (options.trusted) return;
     const causes = [
+      ...objectMetaErrors(object, !type.custom),
+      ...(type.schema !== undefined && this.enforcing
+        ? toCauses(type.schema.validate(object, old))
+        : []),
       ...(type.rules?.(object, old) ?? []),
       ...(this.options.validate?.(type, structuredClone(object), old && structuredClone(old)) ??
         []),
@@ -676,8 +713,13 @@ export class ObjectStore {
     return fresh;
   }
 
-  // Checks a body is an object of this resource and returns a copy.
-  private bodyObject(type: ResourceType, body: unknown): KubeObject {
+  private get enforcing(): boolean {
+    return this.options.enforceCrdSchemas !== false;
+  }
+
+  // Checks a body is an object of this resource and returns a copy, decoded
+  // as kube-apiserver decodes a custom resource (pruned, defaulted).
+  private bodyObject(type: ResourceType, body: unknown, options: WriteOptions = {}): KubeObject {
     if (!isPlainObject(body)) {
       throw badRequest(`the body of the request was not a ${type.kind} object`);
     }
@@ -708,7 +750,37 @@ export class ObjectStore {
     // JSON null is "unset" for ObjectMeta's fields.
     for (const [key, value] of Object.entries(metadata)) if (value === null) delete metadata[key];
     object.metadata = metadata;
+    if (type.schema !== undefined && this.enforcing && !options.trusted) {
+      this.decodeUnknown(type, type.schema.decode(object), options.decode);
+    }
     return object;
+  }
+
+  // Unknown fields by the request's fieldValidation: 400 (Strict), warnings (Warn) or nothing.
+  // A create or update body's strict error reads as the handler's decode
+  // error ("<Kind> in version … cannot be handled as a <Kind>: …"); a patch's
+  // is the strict error alone.
+  private decodeUnknown(
+    type: ResourceType,
+    unknown: string[],
+    decode: DecodeOptions | undefined,
+  ): void {
+    if (unknown.length === 0) return;
+    const errors = unknown.map((path) => `unknown field "${path}"`);
+    const directive = decode?.fieldValidation ?? "Ignore";
+    if (directive === "Strict") {
+      const strict = `strict decoding error: ${errors.join(", ")}`;
+      throw badRequest(
+        decode?.patch
+          ? strict
+          : `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${strict}`,
+      );
+    }
+    if (directive === "Warn" && decode?.warnings !== undefined) {
+      for (const warning of errors) {
+        if (!decode.warnings.includes(warning)) decode.warnings.push(warning);
+      }
+    }
   }
 
   private commit(
@@ -755,7 +827,7 @@ export class ObjectStore {
     this.crdTypes.delete(name);
     if (removed) return;
     try {
-      const types = typesOfCrd(crd as unknown as CrdShape);
+      const types = typesOfCrd(crd as unknown as CrdShape, this.enforcing);
       for (const type of types) this.register(type);
       this.crdTypes.set(name, types.map(typeKey));
     } catch {

@@ -123,6 +123,13 @@ export class WatchStream {
   // The event as this watch's type shows it (core/v1 Events convert).
   private viewOf(event: StoreEvent): StoreEvent {
     const view = this.spec.type.storage;
+    const schema = this.spec.type.schema;
+    if (schema?.hasDefaults) {
+      // Defaults apply to what a watch sends, as to every read from storage.
+      const object = structuredClone(event.object);
+      schema.applyDefaults(object);
+      return { ...event, object };
+    }
     if (view === undefined) return event;
     return {
       ...event,

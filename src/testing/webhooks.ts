@@ -156,8 +156,24 @@ function reviewOf(input: AdmissionInput, uid: string): Record<string, unknown> {
           ? null
           : { ...input.oldObject, apiVersion: groupVersion(type), kind: type.kind },
       dryRun: input.dryRun,
-      options: null,
+      options: optionsOf(input),
     },
+  };
+}
+
+// The request's options as kube-apiserver passes them to admission: a patch
+// is an update (UpdateOptions), an apply that creates a create.
+function optionsOf(input: AdmissionInput): Record<string, unknown> {
+  const kind =
+    input.operation === "CREATE"
+      ? "CreateOptions"
+      : input.operation === "DELETE"
+        ? "DeleteOptions"
+        : "UpdateOptions";
+  return {
+    kind,
+    apiVersion: "meta.k8s.io/v1",
+    ...(input.dryRun ? { dryRun: ["All"] } : {}),
   };
 }
 
@@ -233,11 +249,17 @@ function verdictOf(hook: Hook, answer: unknown, uid: string): Verdict {
     throw new Error(`expected response.uid="${uid}", got "${String(response.uid)}"`);
   const warnings = list(response.warnings).filter((w): w is string => typeof w === "string");
   if (response.allowed === true) return { allowed: true, warnings };
+  // k8s.io/apiserver webhook/errors ToStatusErr: a code below 400 is 400;
+  // the message is the webhook's message, else its reason, else none.
   const status = isPlainObject(response.status) ? response.status : {};
-  const message =
-    typeof status.message === "string" && status.message !== "" ? `: ${status.message}` : "";
-  const code = typeof status.code === "number" && status.code >= 400 ? status.code : 403;
   const reason = (typeof status.reason === "string" ? status.reason : "") as StatusReason;
+  const message =
+    typeof status.message === "string" && status.message !== ""
+      ? `: ${status.message}`
+      : (reason as string) !== ""
+        ? `: ${reason}`
+        : " without explanation";
+  const code = typeof status.code === "number" && status.code >= 400 ? status.code : 400;
   const details = isPlainObject(status.details) ? (status.details as StatusDetails) : undefined;
   return {
     allowed: false,

@@ -160,14 +160,18 @@ describe("finalizers and deletionTimestamp", () => {
     expect((await failure(api.core.readNamespace({ name: "doomed" }))).code).toBe(404);
   });
 
-  it("answers a DELETE of a custom resource with the object, of a built-in with a Success Status", async () => {
+  it("answers a finished DELETE with a Success Status, of a custom resource as of a built-in", async () => {
     await withFinalizers("f-5", []);
     const cr = await httpsFetch(
       kube,
       "/apis/ververica.platform/v1/namespaces/team-a/vvpdeployments/f-5",
       { method: "DELETE" },
     );
-    expect(await cr.json()).toMatchObject({ kind: "VvpDeployment", metadata: { name: "f-5" } });
+    expect(await cr.json()).toMatchObject({
+      kind: "Status",
+      status: "Success",
+      details: { name: "f-5", group: "ververica.platform", kind: "vvpdeployments" },
+    });
     await api.core.createNamespacedSecret({
       namespace: "team-a",
       body: { metadata: { name: "s" } },

@@ -43,14 +43,32 @@ describe("built-in kinds", () => {
       }),
     );
     expect(theirs.code).toBe(409);
-    // Built-ins take an update without resourceVersion (unconditional).
+    // A Lease's strategy forbids an unconditional update: a PUT without resourceVersion is 422.
     const { resourceVersion: _rv, ...metadata } = mine.metadata ?? {};
-    const forced = await api.coordination.replaceNamespacedLease({
+    const forced = await failure(
+      api.coordination.replaceNamespacedLease({
+        namespace: "ops",
+        name: "vvp-operator",
+        body: { ...mine, metadata, spec: { ...mine.spec, holderIdentity: "d" } },
+      }),
+    );
+    expect(forced.code).toBe(422);
+    expect(forced.status.message).toBe(
+      'Lease.coordination.k8s.io "vvp-operator" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+    );
+    // A ConfigMap's does not.
+    const map = await api.core.createNamespacedConfigMap({
       namespace: "ops",
-      name: "vvp-operator",
-      body: { ...mine, metadata, spec: { ...mine.spec, holderIdentity: "d" } },
+      body: { metadata: { name: "unconditional" }, data: { a: "1" } },
     });
-    expect(forced.spec?.holderIdentity).toBe("d");
+    const { resourceVersion: _mapRv, ...mapMetadata } = map.metadata ?? {};
+    const replaced = await api.core.replaceNamespacedConfigMap({
+      namespace: "ops",
+      name: "unconditional",
+      body: { ...map, metadata: mapMetadata, data: { a: "2" } },
+    });
+    expect(replaced.data).toEqual({ a: "2" });
+    await api.core.deleteNamespacedConfigMap({ namespace: "ops", name: "unconditional" });
   });
 
   it("Events (events.k8s.io/v1): create with generateName and list by regarding.name", async () => {
@@ -337,14 +355,37 @@ describe("validation on write (option)", () => {
     );
   });
 
-  it("accepts the same invalid CR when validation is off", async () => {
+  it("without the webhook rules, the CRD's own schema still refuses the invalid CR", async () => {
     const body = vvpDeployment("anything");
     (body.spec as { syncingMode: string }).syncingMode = "SIDEWAYS";
-    await api.custom.createNamespacedCustomObject({
-      ...VVP,
-      namespace: "default",
-      body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+    const refused = await failure(
+      api.custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "default",
+        body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+      }),
+    );
+    expect(refused.code).toBe(422);
+    expect((refused.status.details as { causes: unknown[] }).causes[0]).toEqual({
+      reason: "FieldValueNotSupported",
+      message: 'Unsupported value: "SIDEWAYS": supported values: "PATCH", "PUT"',
+      field: "spec.syncingMode",
     });
+  });
+
+  it("accepts the same invalid CR with crdEnforcement: false", async () => {
+    const loose = await startFakeKubernetes({ crdEnforcement: false });
+    try {
+      const body = vvpDeployment("anything");
+      (body.spec as { syncingMode: string }).syncingMode = "SIDEWAYS";
+      await clientsFor(loose).custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "default",
+        body: { ...body, metadata: { ...body.metadata, namespace: "default" } },
+      });
+    } finally {
+      await loose.close();
+    }
   });
 });
 

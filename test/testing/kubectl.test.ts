@@ -25,7 +25,7 @@ async function kubectl(...args: string[]): Promise<string> {
     "kubectl",
     ["--kubeconfig", join(dir, "config"), "--cache-dir", join(dir, "cache"), ...args],
     {
-      env: { ...process.env, EDITOR: "sed -i s/syncingMode:\\ PATCH/syncingMode:\\ PUT/" },
+      env: { ...process.env, EDITOR: "sed -i s/state:\\ RUNNING/state:\\ SUSPENDED/" },
       timeout: 20_000,
     },
   );
@@ -101,14 +101,14 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
             {
               type: "Healthy",
               status: "True",
-              reason: "Ok",
+              reason: "AllConditionsMet",
               message: "ok",
               lastTransitionTime: "2026-01-01T00:00:00Z",
             },
             {
               type: "Consistent",
               status: "False",
-              reason: "No",
+              reason: "SubConditionsFailing",
               message: "no",
               lastTransitionTime: "2026-01-01T00:00:00Z",
             },
@@ -149,7 +149,44 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     ).toContain("condition met");
     expect(await kubectl("edit", "vvpdeployment", "my-deployment", ...N)).toContain("edited");
     const edited = kube.get("VvpDeployment", "my-deploy-namespace", "my-deployment");
-    expect(edited?.spec).toMatchObject({ syncingMode: "PUT" });
+    expect(edited?.spec).toMatchObject({ deployment: { spec: { state: "SUSPENDED" } } });
+  });
+
+  it("creates a ConfigMap, a Secret, a Namespace, a Service and a Deployment with kubectl create (protobuf bodies)", async () => {
+    expect(await kubectl("create", "configmap", "settings", ...N, "--from-literal=a=b")).toContain(
+      "configmap/settings created",
+    );
+    expect(
+      await kubectl("create", "secret", "generic", "creds", ...N, "--from-literal=pw=s3cret"),
+    ).toContain("secret/creds created");
+    expect(await kubectl("create", "namespace", "made-by-kubectl")).toContain(
+      "namespace/made-by-kubectl created",
+    );
+    expect(await kubectl("create", "service", "clusterip", "web", ...N, "--tcp=80:8080")).toContain(
+      "service/web created",
+    );
+    expect(await kubectl("create", "deployment", "nginx", ...N, "--image=nginx")).toContain(
+      "deployment.apps/nginx created",
+    );
+    const requests = kube.requests({ method: "POST", resource: "configmaps" });
+    expect(requests.at(-1)?.contentType).toBe("application/vnd.kubernetes.protobuf");
+    expect(kube.get("ConfigMap", "my-deploy-namespace", "settings")).toMatchObject({
+      data: { a: "b" },
+    });
+    expect(kube.get("Secret", "my-deploy-namespace", "creds")).toMatchObject({
+      type: "Opaque",
+      data: { pw: Buffer.from("s3cret").toString("base64") },
+    });
+    expect(kube.get("Namespace", undefined, "made-by-kubectl")?.spec).toEqual({
+      finalizers: ["kubernetes"],
+    });
+    await kubectl("delete", "namespace", "made-by-kubectl");
+    expect(kube.get("Service", "my-deploy-namespace", "web")).toMatchObject({
+      spec: { ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }], type: "ClusterIP" },
+    });
+    expect(kube.get("Deployment", "my-deploy-namespace", "nginx")).toMatchObject({
+      spec: { template: { spec: { containers: [{ name: "nginx", image: "nginx" }] } } },
+    });
   });
 
   it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {

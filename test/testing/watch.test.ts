@@ -168,7 +168,7 @@ describe("watch", () => {
     expect(w.events).toEqual([]);
   });
 
-  it("answers 410 Gone at watch start for a compacted resourceVersion", async () => {
+  it("answers a watch from a compacted resourceVersion with 200 and an in-stream ERROR 410 (the watch cache's form, the default)", async () => {
     const created = (await api.custom.createNamespacedCustomObject({
       ...VVP,
       namespace: "team-a",
@@ -183,8 +183,7 @@ describe("watch", () => {
       kube,
       `/apis/ververica.platform/v1/namespaces/team-a/vvpdeployments?watch=true&resourceVersion=${created.metadata.resourceVersion}`,
     );
-    expect(response.status).toBe(410);
-    expect(await response.json()).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
+    await expectExpiredInStream(response);
   });
 
   it("expires old resourceVersions once the compaction window passes", async () => {
@@ -199,7 +198,7 @@ describe("watch", () => {
       kube,
       `/api/v1/namespaces/team-a/configmaps?watch=1&resourceVersion=${start}`,
     );
-    expect(old.status).toBe(410);
+    await expectExpiredInStream(old);
   });
 
   it("sends an in-stream ERROR 410 to open watches on compact()", async () => {
@@ -212,9 +211,9 @@ describe("watch", () => {
     expect(w.events[0]?.object).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
   });
 
-  it("can answer an expired start the watch cache's way: 200 then an ERROR event", async () => {
+  it("can answer an expired start with HTTP 410 instead (expiredWatchStart: status)", async () => {
     await kube.close();
-    kube = await startFakeKubernetes({ expiredWatchStart: "event" });
+    kube = await startFakeKubernetes({ expiredWatchStart: "status" });
     api = clientsFor(kube);
     await api.core.createNamespacedConfigMap({
       namespace: "default",
@@ -225,9 +224,8 @@ describe("watch", () => {
       kube,
       "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1",
     );
-    expect(response.status).toBe(200);
-    const [line] = (await response.text()).trim().split("\n");
-    expect(JSON.parse(line ?? "")).toMatchObject({ type: "ERROR", object: { code: 410 } });
+    expect(response.status).toBe(410);
+    expect(await response.json()).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
   });
 
   it("supports a watch of one object by fieldSelector and the legacy /watch/ path", async () => {
@@ -287,7 +285,7 @@ describe("scrambled resourceVersions (option)", () => {
       kube,
       `/api/v1/namespaces/team-a/configmaps?watch=1&resourceVersion=${versions[0]}`,
     );
-    expect(gone.status).toBe(410);
+    await expectExpiredInStream(gone);
     const bad = await httpsFetch(
       kube,
       "/api/v1/namespaces/team-a/configmaps?watch=1&resourceVersion=12",
@@ -295,3 +293,13 @@ describe("scrambled resourceVersions (option)", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+// A watch start from a compacted resourceVersion, as the watch cache answers it.
+async function expectExpiredInStream(response: Response): Promise<void> {
+  expect(response.status).toBe(200);
+  const [line] = (await response.text()).trim().split("\n");
+  expect(JSON.parse(line ?? "")).toMatchObject({
+    type: "ERROR",
+    object: { kind: "Status", reason: "Expired", code: 410 },
+  });
+}

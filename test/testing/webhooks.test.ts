@@ -14,8 +14,9 @@ let kube: FakeKubernetes;
 let api: ReturnType<typeof clientsFor>;
 let webhook: Server;
 let caBundle: string;
-const reviews: { operation: string; name: string; hasOld: boolean }[] = [];
-let mode: "review" | "hang" | "garbage" = "review";
+let lastOptions: unknown;
+const reviews: { operation: string; name: string; hasOld: boolean; options?: unknown }[] = [];
+let mode: "review" | "hang" | "garbage" | "bare-denial" | "reason-only" = "review";
 
 beforeAll(async () => {
   const tls = await generateTestTls();
@@ -30,6 +31,19 @@ beforeAll(async () => {
         return;
       }
       const review = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      lastOptions = review.request.options;
+      if (mode === "bare-denial" || mode === "reason-only") {
+        response.setHeader("Content-Type", "application/json");
+        const status = mode === "bare-denial" ? { message: "no thanks" } : { reason: "Busy" };
+        response.end(
+          JSON.stringify({
+            apiVersion: "admission.k8s.io/v1",
+            kind: "AdmissionReview",
+            response: { uid: review.request.uid, allowed: false, status },
+          }),
+        );
+        return;
+      }
       reviews.push({
         operation: review.request.operation,
         name: review.request.name,
@@ -41,8 +55,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
   const port = (webhook.address() as AddressInfo).port;
+  // The CRD's own schema would refuse the invalid writes below before any
+  // webhook is called (as kube-apiserver does); off here so the webhook sees them.
   kube = await startFakeKubernetes({
     namespaces: ["team-a"],
+    crdEnforcement: false,
     webhooks: { services: { "vvp-system/vvp-operator": `https://127.0.0.1:${port}` } },
   });
   api = clientsFor(kube);
@@ -183,5 +200,41 @@ describe("validating admission webhooks", () => {
       namespace: "team-a",
       body: vvpDeployment("nowhere"),
     });
+  });
+
+  it("a denial without status.code is 400 with kube-apiserver's message; the review carries the request's options", async () => {
+    kube.apply(configuration("Fail"));
+    mode = "bare-denial";
+    const denied = await failure(
+      api.custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "team-a",
+        body: vvpDeployment("bare"),
+        dryRun: "All",
+      }),
+    );
+    expect(denied.code).toBe(400);
+    expect(denied.status.message).toBe(
+      'admission webhook "my-operator.vvpdeployments.ververica.platform" denied the request: no thanks',
+    );
+    expect(lastOptions).toEqual({
+      kind: "CreateOptions",
+      apiVersion: "meta.k8s.io/v1",
+      dryRun: ["All"],
+    });
+    mode = "reason-only";
+    const reasoned = await failure(
+      api.custom.createNamespacedCustomObject({
+        ...VVP,
+        namespace: "team-a",
+        body: vvpDeployment("bare"),
+      }),
+    );
+    expect(reasoned.code).toBe(400);
+    expect(reasoned.status.message).toBe(
+      'admission webhook "my-operator.vvpdeployments.ververica.platform" denied the request: Busy',
+    );
+    expect(lastOptions).toEqual({ kind: "CreateOptions", apiVersion: "meta.k8s.io/v1" });
+    kube.delete("ValidatingWebhookConfiguration", undefined, "vvp-operator");
   });
 });
