@@ -490,7 +490,10 @@ describe("deletion of a RUNNING deployment", () => {
       expect.objectContaining({
         type: "PatchDeployment",
         purpose: "Cancel",
-        body: { spec: { state: "CANCELLED" } },
+        body: {
+          metadata: { annotations: { "ververica.platform/projected-state": "CANCELLED" } },
+          spec: { state: "CANCELLED" },
+        },
       }),
     ]);
     expect(conditionOf(plan.status, "DeletionBlocked")?.status).toBe("True");
