@@ -285,7 +285,7 @@ describe("nonces in the cycle", () => {
       nonce: 5,
       body: {
         spec: {
-          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5/2" } } },
+          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5/r1" } } },
         },
       },
     });
@@ -293,7 +293,7 @@ describe("nonces in the cycle", () => {
     const put = plan.actions[2] as Extract<PlanAction, { type: "PutDeployment" }>;
     expect(
       put.body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"],
-    ).toBe("5/2");
+    ).toBe("5/r1");
     expect(plan.status).toMatchObject({
       lastProcessedSavepointNonce: 3,
       lastConsumedSavepointNonce: 3,
