@@ -10,8 +10,9 @@
 // of band disappears from the index within one watch event: the next
 // reconcile reports Consistent=False/DBRecordMissing instead of trusting a
 // stale cache. Writes carry the resourceVersion (409 → re-read, retry).
-import type { MappingStore } from "../execution/index.js";
+
 import { MAPPING_KIND, MAPPING_PLURAL } from "../crd/index.js";
+import type { MappingStore } from "../execution/index.js";
 import { API_VERSION, OWNER_LABEL } from "../models/index.js";
 import type { MappingRecord } from "../reconcile/index.js";
 import { createInformer, type Informer, type WatchTiming } from "./informer.js";
