@@ -116,14 +116,14 @@ async function seed(
   });
   const status0 = JSON.stringify(cr0.status);
   const recordText0 = JSON.stringify({
-    apiVersion: "v1",
-    kind: "ConfigMap",
+    apiVersion: record0.apiVersion,
+    kind: record0.kind,
     metadata: {
       name: record0.metadata.name,
       namespace: NAMESPACE,
       labels: record0.metadata.labels,
     },
-    data: record0.data,
+    spec: record0.spec,
   });
   const renamed = (text: string, index: number) => text.replace(/cr-0(?![0-9])/g, `cr-${index}`);
   // Through the API (the fake's direct controls copy every object per call).
