@@ -102,7 +102,7 @@ async function seed(
   const uid0 = cr0.metadata.uid;
   const id0 = cr0.status.deploymentId;
   const deployment0 = vvp.deployment(id0);
-  const record0 = kube.get("configmaps", NAMESPACE, `vvp-mapping-${uid0}`);
+  const record0 = kube.get("vvpdeploymentmappings", NAMESPACE, `vvp-mapping-${uid0}`);
   if (deployment0 === undefined || record0 === undefined)
     throw new Error("bench: cr-0 was not created");
   const body0 = JSON.stringify({
@@ -116,14 +116,14 @@ async function seed(
   });
   const status0 = JSON.stringify(cr0.status);
   const recordText0 = JSON.stringify({
-    apiVersion: "v1",
-    kind: "ConfigMap",
+    apiVersion: record0.apiVersion,
+    kind: record0.kind,
     metadata: {
       name: record0.metadata.name,
       namespace: NAMESPACE,
       labels: record0.metadata.labels,
     },
-    data: record0.data,
+    spec: record0.spec,
   });
   const renamed = (text: string, index: number) => text.replace(/cr-0(?![0-9])/g, `cr-${index}`);
   // Through the API (the fake's direct controls copy every object per call).
@@ -150,7 +150,7 @@ async function seed(
         { subresource: "status" },
       );
       await api.create(
-        "configmaps",
+        "vvpdeploymentmappings",
         NAMESPACE,
         JSON.parse(recordText0.replaceAll(uid0, uid).replaceAll(id0, id)),
       );

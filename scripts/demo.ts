@@ -338,7 +338,7 @@ try {
   );
 
   const records = kube
-    .objects("configmaps")
+    .objects("vvpdeploymentmappings")
     .filter((map) => map.metadata.name?.startsWith("vvp-mapping-"));
   console.log(
     `\nVVP deployments left: ${vvp.deployments().length}; mapping records left: ${records.length}`,

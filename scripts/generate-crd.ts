@@ -4,11 +4,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { renderCrdYaml, renderJsonSchema } from "../src/crd/index.js";
+import { renderCrdYaml, renderJsonSchema, renderMappingCrdYaml } from "../src/crd/index.js";
 
 /** Generated files, relative to the repository root, and how to render each. */
 export const CRD_ARTIFACTS: ReadonlyArray<readonly [path: string, render: () => string]> = [
   ["crds/vvpdeployments.ververica.platform.yaml", renderCrdYaml],
+  ["crds/vvpdeploymentmappings.ververica.platform.yaml", renderMappingCrdYaml],
   ["schema/vvpdeployment.schema.json", renderJsonSchema],
 ];
 

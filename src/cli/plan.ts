@@ -6,6 +6,7 @@ import {
   CR_UID_ANNOTATION,
   formatFieldPath,
   OWNER_LABEL,
+  PROJECTED_STATE_ANNOTATION,
   type VvpDeployment,
   type VvpDeploymentObject,
 } from "../models/index.js";
@@ -223,7 +224,10 @@ function collectDiff(want: unknown, have: unknown, path: string[], out: DiffEntr
   if (isObject(want) && isObject(have)) {
     const annotations = path[path.length - 1] === "annotations";
     for (const key of Object.keys(want)) {
-      if (annotations && isBookkeepingAnnotation(key)) continue;
+      // The projected-state mark follows spec.state, which is compared on its own.
+      if (annotations && (isBookkeepingAnnotation(key) || key === PROJECTED_STATE_ANNOTATION)) {
+        continue;
+      }
       collectDiff(want[key], Object.hasOwn(have, key) ? have[key] : undefined, [...path, key], out);
     }
     return;

@@ -128,6 +128,20 @@ function created(decision: Decision, effectOf: EffectOf): ConditionOutcome {
   };
 }
 
+function ownershipMismatch(
+  consistency: Extract<Consistency, { kind: "notOwned" }>,
+  context: Context,
+): string {
+  const parts: string[] = [];
+  if (consistency.crUid !== context.crUid) {
+    parts.push(`its cr-uid annotation is ${consistency.crUid ?? "absent"}, not ${context.crUid}`);
+  }
+  if (consistency.owner !== context.instanceId) {
+    parts.push(`its owner label is ${consistency.owner ?? "absent"}, not ${context.instanceId}`);
+  }
+  return parts.join("; ");
+}
+
 // The False rows of the mapping table; during deletion an unrecorded
 // deployment carrying our cr-uid is simply ours.
 function brokenState(consistency: Consistency, context: Context): ConditionState {
@@ -147,6 +161,10 @@ function brokenState(consistency: Consistency, context: Context): ConditionState
     case "resourceDeleted":
       reason = "ResourceDeleted";
       message = `Both the mapping record and VVP deployment ${consistency.deploymentId} are gone; the CR is orphaned. Delete it with kubectl delete vvpdeployment ${context.cr.metadata.name} --force and recreate it if needed.`;
+      break;
+    case "notOwned":
+      reason = "DeploymentNotOwned";
+      message = `The mapping record names VVP deployment ${consistency.deploymentId} in namespace ${ns}, but it does not belong to this resource (${ownershipMismatch(consistency, context)}). Nothing is written to it, nor deleted. Manual intervention required: check who changed the mapping record or the deployment's marks.`;
       break;
     case "foreign":
       reason = "AppManagerCreateFailed";

@@ -92,7 +92,11 @@ function nonceResult(kind: NonceKind, decision: Decision, effectOf: EffectOf): N
         `${nonceMessagePrefix(kind, nonce.nonce)} waits: ${waitReason(decision)}. It is not consumed.`,
       );
     case "alreadyDone":
-      return quiet(undefined, { [fields.consumed]: nonce.nonce, [fields.processed]: nonce.nonce });
+      return quiet(undefined, {
+        [fields.consumed]: nonce.nonce,
+        [fields.processed]: nonce.nonce,
+        ...submitted(kind, decision),
+      });
     case "blocked":
       return {
         part: nonce.message,
@@ -121,6 +125,13 @@ function stillBlocked(kind: NonceKind, value: number, decision: Decision): Nonce
     failing: false,
     warned: false,
   };
+}
+
+// A restart submitted (or found done) numbers the next one's token (ours; see restartToken).
+function submitted(kind: NonceKind, decision: Decision): StatusFields {
+  return kind === "restart"
+    ? { restartRounds: (decision.context.status.restartRounds ?? 0) + 1 }
+    : {};
 }
 
 function waitReason(decision: Decision): string {
@@ -175,7 +186,12 @@ function triggered(
     };
   }
   return {
-    status: { [fields.consumed]: value, [fields.processed]: value, [fields.blocked]: undefined },
+    status: {
+      [fields.consumed]: value,
+      [fields.processed]: value,
+      [fields.blocked]: undefined,
+      ...submitted(kind, decision),
+    },
     events: [
       kind === "savepoint"
         ? {

@@ -9,6 +9,7 @@
 import {
   CR_UID_ANNOTATION,
   IMMUTABLE_FIELDS,
+  PROJECTED_STATE_ANNOTATION,
   PUT_MODE_REQUIREMENTS,
   RESTART_NONCE_ANNOTATION,
 } from "../models/index.js";
@@ -144,8 +145,8 @@ export function immutabilityRules(): PlacedRule[] {
 
 /**
  * The annotations the operator writes into the VVP deployment (ours) are
- * refused even without the webhook: the restart-nonce template annotation and the cr-uid
- * annotation, in spec.deployment and in spec.initFields. (The webhook also
+ * refused even without the webhook: the restart-nonce template annotation, the cr-uid
+ * and the projected-state annotations, in spec.deployment and in spec.initFields. (The webhook also
  * refuses an owner label naming another instance; the CRD does not know the
  * instanceId.)
  */
@@ -162,5 +163,6 @@ export function reservedKeyRules(): PlacedRule[] {
   return (["deployment", "initFields"] as const).flatMap((root) => [
     forbid(["spec", root, "spec", "template", "metadata"], RESTART_NONCE_ANNOTATION),
     forbid(["spec", root, "metadata"], CR_UID_ANNOTATION),
+    forbid(["spec", root, "metadata"], PROJECTED_STATE_ANNOTATION),
   ]);
 }

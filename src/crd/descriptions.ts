@@ -68,6 +68,8 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
     "The last savepointNonce value acted on, whether triggered or blocked.",
   "status.lastConsumedTriggerNonce":
     "The last restartNonce value acted on, whether triggered or blocked.",
+  "status.restartRounds":
+    "How many restarts the operator submitted; numbers the next restart's token (ours).",
   "status.conditions":
     "Healthy, Consistent, SpecAligned, NonceAligned, ParallelismAligned and DeletionBlocked.",
 };

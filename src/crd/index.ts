@@ -6,6 +6,12 @@ export { applyDescriptions, DESCRIPTIONS } from "./descriptions.js";
 export { GENERATED_NOTICE } from "./generated-notice.js";
 export { buildJsonSchema, JSON_SCHEMA_ID, type JsonSchema } from "./json-schema.js";
 export {
+  buildMappingCrd,
+  MAPPING_CRD_NAME,
+  MAPPING_KIND,
+  MAPPING_PLURAL,
+} from "./mapping-crd.js";
+export {
   additionalPrinterColumns,
   PRINTER_COLUMNS,
   type PrinterColumn,
@@ -13,7 +19,7 @@ export {
   type PrinterColumnSource,
   printerColumnValue,
 } from "./printer-columns.js";
-export { renderCrdYaml, renderJsonSchema } from "./render.js";
+export { renderCrdYaml, renderJsonSchema, renderMappingCrdYaml } from "./render.js";
 export { schemaNodesAt, schemaPathSegments } from "./schema-path.js";
 export { StructuralSchemaError, toStructuralSchema } from "./structural-schema.js";
 export type {

@@ -1,5 +1,6 @@
 import {
   AUTOPILOT_MODE_ANNOTATION,
+  PROJECTED_STATE_ANNOTATION,
   type VvpDeployment,
   type VvpDeploymentObject,
 } from "../models/index.js";
@@ -36,6 +37,14 @@ function annotatedMode(deployment: VvpDeploymentObject): AutopilotMode {
   return mode !== undefined && MODES.has(mode) ? (mode as AutopilotMode) : "DISABLED";
 }
 
+const STATES: ReadonlySet<string> = new Set(["RUNNING", "CANCELLED", "SUSPENDED"]);
+
+/** The projected-state mark VVP holds, when it names a desired state. */
+function projectedStateMark(deployment: VvpDeploymentObject): string | undefined {
+  const mark = deployment.metadata?.annotations?.[PROJECTED_STATE_ANNOTATION];
+  return typeof mark === "string" && STATES.has(mark) ? mark : undefined;
+}
+
 const DISABLED: AutopilotObservation = { mode: "DISABLED", scalingInProgress: false };
 
 /**
@@ -53,15 +62,22 @@ export function createDefaultAutopilotProvider(
       if (deployment === null) return DISABLED;
       const mode = await modeOf(deployment);
       if (mode !== "ACTIVE") return { mode, scalingInProgress: false };
-      // Ours: the state last sent and accepted (status.projectedSpecState),
-      // never merely desired. An author's own change under an ACTIVE
-      // Autopilot is then projected rather than mistaken for a scaling run,
-      // and a change deferred during a run cannot make the run look endless.
-      // A status written before that field existed falls back to the
-      // desired state it recorded.
+      // Ours: the state last sent and accepted, never merely desired. An
+      // author's own change under an ACTIVE Autopilot is then projected
+      // rather than mistaken for a scaling run, and a change deferred during
+      // a run cannot make the run look endless. First the projected-state
+      // mark VVP holds: it landed with the state it names, so it is right
+      // even when the status write recording that state failed, the host
+      // crashed before it, or a timed-out write was applied late. A
+      // deployment without the mark (written by an older version) falls
+      // back to status.projectedSpecState, then to the desired state an
+      // older status recorded.
       const status = cr.status;
       const desired =
-        status?.projectedSpecState ?? status?.observedSpecState ?? cr.spec.deployment.spec.state;
+        projectedStateMark(deployment) ??
+        status?.projectedSpecState ??
+        status?.observedSpecState ??
+        cr.spec.deployment.spec.state;
       const scalingInProgress =
         (desired !== undefined && deployment.spec?.state !== desired) ||
         deployment.status?.state === "TRANSITIONING";

@@ -1,4 +1,5 @@
-import { SAVEPOINT_NONCE_ANNOTATION } from "../models/index.js";
+import { RESTART_NONCE_ANNOTATION, SAVEPOINT_NONCE_ANNOTATION } from "../models/index.js";
+import { observedRestartAnnotation } from "../nonces/index.js";
 import type { ActionError, ActionOutcome, PlanAction, ReconcilePlan } from "../reconcile/index.js";
 import { DEFAULT_TIMEOUT_MS, isVvpApiError, type VvpClient } from "../vvp-client/index.js";
 import type { MappingStore } from "./mapping-store.js";
@@ -74,8 +75,10 @@ async function run(action: PlanAction, context: ExecutionContext): Promise<Actio
       });
       return { action, result: "succeeded", deployment: deployment as never };
     }
-    case "PatchDeployment":
     case "RestartJob":
+      await restartJob(action, context);
+      return { action, result: "succeeded" };
+    case "PatchDeployment":
       await client.patchDeployment(action.vvpNamespace, action.deploymentId, action.body as never);
       return { action, result: "succeeded" };
     case "PutDeployment":
@@ -137,6 +140,30 @@ async function savepointLanded(
   return savepoints.some(
     (savepoint) => savepoint.metadata?.annotations?.[SAVEPOINT_NONCE_ANNOTATION] === token,
   );
+}
+
+type RestartJobAction = Extract<PlanAction, { type: "RestartJob" }>;
+
+/**
+ * PATCHes the restart token into the template. As with a savepoint (ours): a
+ * PATCH that timed out may still be applied after the client gave up, so wait
+ * the client's timeout, then read the deployment: holding this token, the
+ * restart happened; otherwise the timeout stands and the next cycle retries
+ * with the same token (see restartToken), so a PATCH landing even later
+ * writes the template the retry wrote and restarts nothing.
+ */
+async function restartJob(action: RestartJobAction, context: ExecutionContext): Promise<void> {
+  const { client } = context;
+  try {
+    await client.patchDeployment(action.vvpNamespace, action.deploymentId, action.body as never);
+  } catch (error) {
+    if (!isVvpApiError(error) || error.kind !== "timeout") throw error;
+    const sleep = context.sleep ?? defaultSleep;
+    await sleep(client.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const deployment = await client.getDeployment(action.vvpNamespace, action.deploymentId);
+    const token = action.body.spec.template.metadata.annotations[RESTART_NONCE_ANNOTATION];
+    if (token === undefined || observedRestartAnnotation(deployment) !== token) throw error;
+  }
 }
 
 function defaultSleep(ms: number): Promise<void> {

@@ -32,6 +32,11 @@ import {
 /** Group, version and plural of the resources served under /apis. */
 const CUSTOM = {
   vvpdeployments: { group: "ververica.platform", version: "v1", plural: "vvpdeployments" },
+  vvpdeploymentmappings: {
+    group: "ververica.platform",
+    version: "v1",
+    plural: "vvpdeploymentmappings",
+  },
   events: { group: "events.k8s.io", version: "v1", plural: "events" },
 } as const;
 

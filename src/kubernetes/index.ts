@@ -37,6 +37,7 @@ export {
   type KubernetesMappingStore,
   type KubernetesMappingStoreOptions,
   mappingConfigMapName,
+  mappingRecordName,
 } from "./mapping-store.js";
 export { TOKEN_KEY, TokenUnavailableError, type TokenUnavailableReason } from "./tokens.js";
 export { DEFAULT_RETRY_BUCKET, type RetryBucket } from "./work-queue.js";

@@ -4,7 +4,12 @@
 // client-node 2.x) touches the implementation only.
 
 /** The resources the controller reads or writes. */
-export type KubeResource = "vvpdeployments" | "configmaps" | "secrets" | "events";
+export type KubeResource =
+  | "vvpdeployments"
+  | "vvpdeploymentmappings"
+  | "configmaps"
+  | "secrets"
+  | "events";
 
 /** The metadata the controller reads from any object. */
 export interface KubeObjectMeta {

@@ -1,29 +1,40 @@
-// The durable CR → VVP deployment mapping: one ConfigMap per CR (ours), named
-// from the CR's uid, in the CR's namespace (so RBAC stays within the watched
-// namespaces and a deleted namespace takes its records along), labelled with
-// the instanceId. A list+watch keeps an in-memory index current, so the
+// The durable CR → VVP deployment mapping: one VvpDeploymentMapping object
+// per CR (ours; a CRD of our own, so RBAC keeps it to the operator and users
+// get nothing on it), named from the CR's uid, in the CR's namespace (so RBAC
+// stays within the watched namespaces and a deleted namespace takes its
+// records along), labelled with the instanceId. Records an earlier version
+// kept in ConfigMaps are migrated on first read: copied into a mapping object,
+// then the ConfigMap is deleted. The record is never trusted alone: the core
+// acts on a deployment only if it carries the CR's cr-uid and our owner label. A list+watch keeps an in-memory index current, so the
 // steady state costs no Kubernetes request at all, and a record deleted out
 // of band disappears from the index within one watch event: the next
 // reconcile reports Consistent=False/DBRecordMissing instead of trusting a
 // stale cache. Writes carry the resourceVersion (409 → re-read, retry).
+
+import { MAPPING_KIND, MAPPING_PLURAL } from "../crd/index.js";
 import type { MappingStore } from "../execution/index.js";
-import { OWNER_LABEL } from "../models/index.js";
+import { API_VERSION, OWNER_LABEL } from "../models/index.js";
 import type { MappingRecord } from "../reconcile/index.js";
 import { createInformer, type Informer, type WatchTiming } from "./informer.js";
 import { isConflict, type KubeApi, type KubeObject } from "./kube-api.js";
 import type { ControllerLogger } from "./logger.js";
 
-/** The label that marks a ConfigMap as a mapping record. */
+/** The label that marks an object as a mapping record. */
 export const MAPPING_COMPONENT_LABEL = "app.kubernetes.io/component";
 /** Its value. */
 export const MAPPING_COMPONENT = "vvp-mapping";
 /** The label that names the CR uid a record belongs to. */
 export const MAPPING_CR_UID_LABEL = "ververica.platform/cr-uid";
 
-/** The ConfigMap name of a CR's record. */
-export function mappingConfigMapName(crUid: string): string {
+/** The object name of a CR's record (the same for the CRD object and a legacy ConfigMap). */
+export function mappingRecordName(crUid: string): string {
   return `vvp-mapping-${crUid}`;
 }
+
+/** The name of a CR's record as an earlier version kept it in a ConfigMap. */
+export const mappingConfigMapName = mappingRecordName;
+
+const RESOURCE = MAPPING_PLURAL as "vvpdeploymentmappings";
 
 /** What the Kubernetes mapping store is built with. */
 export interface KubernetesMappingStoreOptions {
@@ -38,7 +49,7 @@ export interface KubernetesMappingStoreOptions {
   onChange?(crUid: string): void;
 }
 
-/** A MappingStore on ConfigMaps, with the informer that feeds it. */
+/** A MappingStore on VvpDeploymentMapping objects, with the informer that feeds it. */
 export interface KubernetesMappingStore extends MappingStore {
   start(): void;
   stop(): void;
@@ -48,17 +59,18 @@ export interface KubernetesMappingStore extends MappingStore {
   size(): number;
 }
 
-/** Creates the ConfigMap-backed MappingStore. */
+/** Creates the VvpDeploymentMapping-backed MappingStore. */
 export function createKubernetesMappingStore(
   options: KubernetesMappingStoreOptions,
 ): KubernetesMappingStore {
   const { api, instanceId } = options;
   const byUid = new Map<string, KubeObject>();
+  const labelSelector = `${OWNER_LABEL}=${instanceId},${MAPPING_COMPONENT_LABEL}=${MAPPING_COMPONENT}`;
   const informer: Informer = createInformer({
     api,
-    resource: "configmaps",
+    resource: RESOURCE,
     namespaces: options.namespaces,
-    labelSelector: `${OWNER_LABEL}=${instanceId},${MAPPING_COMPONENT_LABEL}=${MAPPING_COMPONENT}`,
+    labelSelector,
     ...(options.timing === undefined ? {} : { timing: options.timing }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     onChange: (change, object) => {
@@ -84,14 +96,14 @@ export function createKubernetesMappingStore(
 
   const write = async (crUid: string, record: MappingRecord): Promise<KubeObject> => {
     const namespace = namespaceFor(crUid);
-    const name = mappingConfigMapName(crUid);
-    const body = configMap(name, namespace, crUid, record, instanceId);
+    const name = mappingRecordName(crUid);
+    const body = mappingObject(name, namespace, crUid, record, instanceId);
     let current = byUid.get(crUid);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
-        if (current === undefined) return await api.create("configmaps", namespace, body);
+        if (current === undefined) return await api.create(RESOURCE, namespace, body);
         const resourceVersion = current.metadata?.resourceVersion;
-        return await api.replace("configmaps", namespace, name, {
+        return await api.replace(RESOURCE, namespace, name, {
           ...body,
           metadata: {
             ...body.metadata,
@@ -101,7 +113,7 @@ export function createKubernetesMappingStore(
       } catch (error) {
         if (!isConflict(error)) throw error;
         // Created elsewhere or changed since our read: re-read and write on top of it.
-        current = (await api.get("configmaps", namespace, name)) ?? undefined;
+        current = (await api.get(RESOURCE, namespace, name)) ?? undefined;
       }
     }
     throw new Error(
@@ -109,12 +121,49 @@ export function createKubernetesMappingStore(
     );
   };
 
+  // Records of an earlier version, in ConfigMaps: listed once (the first read
+  // that misses), then each migrated on its first read.
+  let legacy: Promise<Map<string, KubeObject>> | undefined;
+  const legacyRecords = (): Promise<Map<string, KubeObject>> => {
+    legacy ??= (async () => {
+      const found = new Map<string, KubeObject>();
+      for (const namespace of options.namespaces) {
+        const list = await api.list("configmaps", namespace, { labelSelector });
+        for (const item of list.items) {
+          const uid = uidOf(item);
+          if (uid !== undefined) found.set(uid, item);
+        }
+      }
+      return found;
+    })().catch((error: unknown) => {
+      legacy = undefined;
+      throw error;
+    });
+    return legacy;
+  };
+  const migrate = async (crUid: string): Promise<MappingRecord | null> => {
+    const records = await legacyRecords();
+    const old = records.get(crUid);
+    if (old === undefined) return null;
+    const record = recordOf(old);
+    if (record !== null) byUid.set(crUid, await write(crUid, record));
+    const namespace = old.metadata?.namespace ?? namespaceFor(crUid);
+    await api.delete("configmaps", namespace, old.metadata?.name ?? mappingRecordName(crUid));
+    records.delete(crUid);
+    options.logger?.info(
+      { namespace, crUid, migrated: record !== null },
+      "mapping record moved from its ConfigMap to a VvpDeploymentMapping",
+    );
+    return record;
+  };
+
   return {
     async get(crUid) {
       // Never answer from an index that has not listed yet.
       await informer.synced;
       const object = byUid.get(crUid);
-      return object === undefined ? null : recordOf(object);
+      if (object !== undefined) return recordOf(object);
+      return migrate(crUid);
     },
     async save(crUid, record) {
       await informer.synced;
@@ -127,9 +176,9 @@ export function createKubernetesMappingStore(
       const existing = byUid.get(crUid);
       if (existing === undefined) return;
       const namespace = existing.metadata?.namespace ?? namespaceFor(crUid);
-      const name = mappingConfigMapName(crUid);
+      const name = mappingRecordName(crUid);
       try {
-        await api.delete("configmaps", namespace, name, {
+        await api.delete(RESOURCE, namespace, name, {
           ...(existing.metadata?.resourceVersion === undefined
             ? {}
             : { resourceVersion: existing.metadata.resourceVersion }),
@@ -137,7 +186,7 @@ export function createKubernetesMappingStore(
       } catch (error) {
         if (!isConflict(error)) throw error;
         // Changed since our read; it is ours to delete all the same.
-        await api.delete("configmaps", namespace, name);
+        await api.delete(RESOURCE, namespace, name);
       }
       byUid.delete(crUid);
     },
@@ -149,15 +198,25 @@ export function createKubernetesMappingStore(
   };
 }
 
+// A mapping object keeps the record in spec, a legacy ConfigMap in data.
+function fieldsOf(object: KubeObject): Record<string, unknown> {
+  // (List items carry no kind: tell them apart by the field present.)
+  const fields = isObject(object.spec) ? object.spec : object.data;
+  return fields !== null && typeof fields === "object" ? (fields as Record<string, unknown>) : {};
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 function uidOf(object: KubeObject): string | undefined {
-  const data = object.data as Record<string, unknown> | undefined;
+  const data = fieldsOf(object);
   const uid = object.metadata?.labels?.[MAPPING_CR_UID_LABEL] ?? data?.crUid;
   return typeof uid === "string" && uid !== "" ? uid : undefined;
 }
 
 function recordOf(object: KubeObject): MappingRecord | null {
-  const data = (object.data ?? {}) as Record<string, unknown>;
-  const { deploymentId, vvpNamespace, instanceId } = data;
+  const { deploymentId, vvpNamespace, instanceId } = fieldsOf(object);
   if (
     typeof deploymentId !== "string" ||
     typeof vvpNamespace !== "string" ||
@@ -178,7 +237,7 @@ function sameRecord(a: MappingRecord | null, b: MappingRecord): boolean {
   );
 }
 
-function configMap(
+function mappingObject(
   name: string,
   namespace: string,
   crUid: string,
@@ -186,8 +245,8 @@ function configMap(
   instanceId: string,
 ): KubeObject {
   return {
-    apiVersion: "v1",
-    kind: "ConfigMap",
+    apiVersion: API_VERSION,
+    kind: MAPPING_KIND,
     metadata: {
       name,
       namespace,
@@ -198,7 +257,7 @@ function configMap(
         "app.kubernetes.io/managed-by": "vvp-operator",
       },
     },
-    data: {
+    spec: {
       crUid,
       deploymentId: record.deploymentId,
       vvpNamespace: record.vvpNamespace,

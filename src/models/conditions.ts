@@ -33,6 +33,9 @@ export const CONDITION_REASONS = {
     "AppManagerCreateFailed",
     // ours: the deployment is being created and the mapping is not yet known.
     "Creating",
+    // ours: the deployment the mapping record names does not carry this CR's
+    // cr-uid annotation or this operator's owner label: nothing is written to it.
+    "DeploymentNotOwned",
   ],
   SpecAligned: [
     "ConfigUpdated",

@@ -47,6 +47,11 @@ export const VvpDeploymentStatusSchema = z.object({
   // nonce fires when it differs from this value.
   lastConsumedSavepointNonce: NonceValueSchema,
   lastConsumedTriggerNonce: NonceValueSchema,
+  // ours: how many restarts the operator submitted for this CR. The next
+  // restart's token is `<nonce>/r<restartRounds + 1>`: it stays the same for
+  // every retry of one request, whatever edits come in between, and differs
+  // from the token of every earlier restart.
+  restartRounds: z.number().int().min(0).optional(),
   // ours: the blocked savepointNonce / restartNonce, while the CR holds it.
   blockedSavepointNonce: BlockedNonceSchema.optional(),
   blockedTriggerNonce: BlockedNonceSchema.optional(),

@@ -15,6 +15,15 @@ export const API_KEY_SECRET_ANNOTATION = "apikeySecretName";
 export const FINALIZER = "ververica.platform/finalizer";
 /** Annotation on the VVP deployment carrying the CR uid, so a lost create can be adopted (ours). */
 export const CR_UID_ANNOTATION = "ververica.platform/cr-uid";
+/**
+ * Annotation on the VVP deployment carrying the desired state the body that
+ * wrote it carried (ours). It lands in VVP atomically with that state, so the
+ * state last sent and accepted is known from VVP itself, even when the status
+ * write that should record it failed, the host crashed before it, or a
+ * timed-out write was applied late. An Autopilot scaling run moves
+ * `spec.state` and leaves this annotation, which is how a run is told apart.
+ */
+export const PROJECTED_STATE_ANNOTATION = "ververica.platform/projected-state";
 /** Template annotation whose change makes VVP start a new job: our restart mechanism (ours). */
 export const RESTART_NONCE_ANNOTATION = "ververica.platform/restart-nonce";
 /** Savepoint annotation `<cr uid>/<nonce>` that makes a savepoint trigger exactly-once (ours). */

@@ -7,7 +7,7 @@ import type {
 } from "../models/index.js";
 import { observedRestartAnnotation } from "./restart.js";
 import { savepointTriggered, type VvpSavepoint } from "./savepoint.js";
-import { type NonceRequest, nonceToken, provesTrigger } from "./token.js";
+import { type NonceRequest, nonceToken, provesRestart, restartToken } from "./token.js";
 
 /** The two one-shot operations. */
 export type NonceKind = "savepoint" | "restart";
@@ -64,6 +64,8 @@ export interface NonceStatus {
   lastProcessedTriggerNonce?: number | null;
   lastConsumedSavepointNonce?: number | null;
   lastConsumedTriggerNonce?: number | null;
+  /** Restarts submitted so far; numbers the next restart's token. */
+  restartRounds?: number;
 }
 
 /** Everything the nonce decision depends on. */
@@ -116,6 +118,7 @@ export function decideNonces(input: NonceInput): NonceDecisions {
       input.savepointNonce,
       status.lastConsumedSavepointNonce,
       status.lastProcessedSavepointNonce,
+      (nonce) => nonceToken(nonce, input.generation),
       (request) => savepointTriggered(input.savepoints, input.crUid, request),
       input,
     ),
@@ -124,7 +127,8 @@ export function decideNonces(input: NonceInput): NonceDecisions {
       input.restartNonce,
       status.lastConsumedTriggerNonce,
       status.lastProcessedTriggerNonce,
-      (request) => provesTrigger(restartEvidence, request),
+      (nonce) => restartToken(nonce, status.restartRounds),
+      (request, token) => provesRestart(restartEvidence, token, request),
       input,
     ),
   };
@@ -135,7 +139,8 @@ function decideOne(
   value: number | null | undefined,
   lastConsumed: number | null | undefined,
   lastProcessed: number | null | undefined,
-  alreadyDone: (request: NonceRequest) => boolean,
+  tokenOf: (nonce: number) => string,
+  alreadyDone: (request: NonceRequest, token: string) => boolean,
   input: NonceInput,
 ): NonceDecision {
   if (value === null || value === undefined) return { outcome: "idle" };
@@ -150,7 +155,8 @@ function decideOne(
     generation: input.generation,
     writtenGeneration: input.writtenGeneration,
   };
-  if (alreadyDone(request)) return { outcome: "alreadyDone", nonce: value };
+  const token = tokenOf(value);
+  if (alreadyDone(request, token)) return { outcome: "alreadyDone", nonce: value };
   if (!input.mayWrite) return { outcome: "waiting", nonce: value };
   const cause = blockCause(input);
   if (cause !== undefined) {
@@ -165,7 +171,7 @@ function decideOne(
       block,
     };
   }
-  return { outcome: "trigger", nonce: value, token: nonceToken(value, input.generation) };
+  return { outcome: "trigger", nonce: value, token };
 }
 
 function blockCause(input: NonceInput): NonceBlockCause | undefined {

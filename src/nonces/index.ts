@@ -23,4 +23,10 @@ export {
   savepointTriggered,
   type VvpSavepoint,
 } from "./savepoint.js";
-export { type NonceRequest, nonceToken, provesTrigger } from "./token.js";
+export {
+  type NonceRequest,
+  nonceToken,
+  provesRestart,
+  provesTrigger,
+  restartToken,
+} from "./token.js";

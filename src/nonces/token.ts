@@ -14,6 +14,35 @@ export function nonceToken(nonce: number, generation: number | undefined): strin
   return generation === undefined ? String(nonce) : `${nonce}/${generation}`;
 }
 
+/**
+ * The token of a restart (ours): `<nonce>/r<round>`, where `round` is one more
+ * than the restarts submitted so far (`status.restartRounds`). It does not
+ * change with the generation, so every retry of one request, a late PATCH
+ * included, writes the same template annotation: a PATCH that lands after its
+ * retry changes nothing and restarts nothing. It differs from the token of
+ * every earlier restart, so a value that returns (1 → 2 → 1) fires again.
+ */
+export function restartToken(nonce: number, submitted: number | undefined): string {
+  return `${nonce}/r${(submitted ?? 0) + 1}`;
+}
+
+/**
+ * Whether the restart-nonce annotation VVP holds proves that this restart
+ * request was carried out: it is exactly this request's token; or, written
+ * by an earlier version of the operator, a `<nonce>/<generation>` token that
+ * `provesTrigger` accepts.
+ */
+export function provesRestart(
+  observed: string | undefined,
+  token: string,
+  request: NonceRequest,
+): boolean {
+  return (
+    observed === token ||
+    (observed !== undefined && TOKEN.test(observed) && provesTrigger(observed, request))
+  );
+}
+
 const TOKEN = /^(-?\d+)\/(\d+)$/;
 
 /** One nonce request, as the exactly-once check sees it. */

@@ -3,7 +3,7 @@
 // Pure: `scripts/generate-deploy.ts` writes them to deploy/.
 
 import { stringify } from "yaml";
-import { buildCrd } from "../crd/index.js";
+import { buildCrd, buildMappingCrd, MAPPING_PLURAL } from "../crd/index.js";
 import { API_GROUP, OWNER_LABEL, PLURAL } from "../models/index.js";
 import { WEBHOOK_PATH } from "./webhook-server.js";
 
@@ -102,8 +102,12 @@ export function serviceAccountManifest(options: InstallOptions): Manifest {
  * namespace the CRs (read, and merge patches for the finalizer), their status,
  * the token Secrets (get by name only: the controller re-reads a token after
  * its TTL rather than watching, so it can list no Secret of the namespace),
- * the mapping ConfigMaps (the controller's durable store: list+watch, create,
- * update with a resourceVersion, delete) and events.k8s.io Events (the
+ * the VvpDeploymentMapping records (the controller's durable store, a CRD of
+ * our own: list+watch, create, update with a resourceVersion, delete), the
+ * ConfigMaps an earlier version kept records in (list and delete only: each
+ * is migrated on first read and then deleted; Kubernetes RBAC cannot narrow
+ * this to our label, so the grant can go once every record has moved) and
+ * events.k8s.io Events (the
  * recorder reads an Event to bump its series). No `vvpdeployments/finalizers`:
  * it only guards ownerReferences' blockOwnerDeletion, which we never set.
  */
@@ -119,10 +123,11 @@ export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
         { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ["get", "patch"] },
         { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
         {
-          apiGroups: [""],
-          resources: ["configmaps"],
+          apiGroups: [API_GROUP],
+          resources: [MAPPING_PLURAL],
           verbs: ["get", "list", "watch", "create", "update", "delete"],
         },
+        { apiGroups: [""], resources: ["configmaps"], verbs: ["list", "delete"] },
         { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["get", "create", "patch"] },
       ],
     },
@@ -419,7 +424,7 @@ export function renderDeployFiles(
 ): Record<string, string> {
   const files: Record<string, Manifest[]> = {
     "namespace.yaml": [namespaceManifest(options)],
-    "crd.yaml": [buildCrd() as unknown as Manifest],
+    "crd.yaml": [buildCrd() as unknown as Manifest, buildMappingCrd() as unknown as Manifest],
     "service-account.yaml": [serviceAccountManifest(options)],
     "rbac.yaml": [...leaderElectionRbac(options), ...watchedNamespaceRbac(options)],
     "certificate.yaml": certificateManifests(options),

@@ -12,4 +12,5 @@ export {
   type ProjectionOperation,
   type ProjectionOptions,
   projectDeployment,
+  stateOnlyBody,
 } from "./project.js";

@@ -1,4 +1,8 @@
-import type { VvpDeployment, VvpDeploymentObject } from "../models/index.js";
+import {
+  PROJECTED_STATE_ANNOTATION,
+  type VvpDeployment,
+  type VvpDeploymentObject,
+} from "../models/index.js";
 import { isBookkeepingAnnotation, type JsonObject } from "./marks.js";
 import { ownValue } from "./own-keys.js";
 import { projectDeployment } from "./project.js";
@@ -85,7 +89,10 @@ function collect(
   }
 }
 
-// Labels and annotations key by key; VVP's bookkeeping annotations never count.
+// Labels and annotations key by key; VVP's bookkeeping annotations never
+// count, nor the projected-state mark: it follows spec.state, whose drift is
+// judged on its own (and a deployment written before the mark existed needs
+// no write to get one).
 function compareMap(
   want: JsonObject,
   have: JsonObject,
@@ -95,14 +102,18 @@ function compareMap(
 ): void {
   const differing = new Set<string>();
   for (const name of Object.keys(want)) {
-    if (!isBookkeepingAnnotation(name) && want[name] !== ownValue(have, name)) differing.add(name);
+    if (!uncompared(name) && want[name] !== ownValue(have, name)) differing.add(name);
   }
   if (exact) {
     for (const name of Object.keys(have)) {
-      if (!isBookkeepingAnnotation(name) && !Object.hasOwn(want, name)) differing.add(name);
+      if (!uncompared(name) && !Object.hasOwn(want, name)) differing.add(name);
     }
   }
   for (const name of differing) out.push(`${path}[${name}]`);
+}
+
+function uncompared(name: string): boolean {
+  return isBookkeepingAnnotation(name) || name === PROJECTED_STATE_ANNOTATION;
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -1,4 +1,5 @@
 import {
+  PROJECTED_STATE_ANNOTATION,
   RESTART_NONCE_ANNOTATION,
   type SyncingMode,
   type VvpDeployment,
@@ -70,6 +71,7 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
     options.instanceId,
     crIdentity(cr),
   );
+  withProjectedStateMark(body);
   // The restart-nonce annotation is the operator's restart mechanism and its
   // evidence: an author's value would restart the job when a later PATCH
   // sends it back, or pass for a restart that never happened.
@@ -80,6 +82,30 @@ export function projectDeployment(cr: VvpDeployment, options: ProjectionOptions)
   const method: ProjectionMethod =
     options.operation === "create" ? "POST" : mode === "PUT" ? "PUT" : "PATCH";
   return { method, body: body as DeploymentRequestBody };
+}
+
+/**
+ * Ours: the projected-state annotation carries the state this very body
+ * carries, so VVP holds the state last sent together with the proof that we
+ * sent it (see PROJECTED_STATE_ANNOTATION). A body without a state carries no
+ * mark (a merge patch then keeps the one VVP holds, which still matches the
+ * state VVP holds); an author's value is never sent.
+ */
+function withProjectedStateMark(body: JsonObject): void {
+  const metadata = body.metadata as JsonObject;
+  const annotations = { ...(metadata.annotations as Record<string, string>) };
+  delete annotations[PROJECTED_STATE_ANNOTATION];
+  const state = isObject(body.spec) ? body.spec.state : undefined;
+  if (typeof state === "string") annotations[PROJECTED_STATE_ANNOTATION] = state;
+  metadata.annotations = annotations;
+}
+
+/** The metadata of a body that only sets the desired state (a cancel on deletion), with its mark. */
+export function stateOnlyBody(state: string): JsonObject {
+  return {
+    metadata: { annotations: { [PROJECTED_STATE_ANNOTATION]: state } },
+    spec: { state },
+  };
 }
 
 // Copies only the path down to the template annotations, so the CR stays untouched.

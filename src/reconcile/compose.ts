@@ -120,6 +120,7 @@ const STATUS_ORDER: readonly (keyof VvpDeploymentStatus)[] = [
   "lastProcessedTriggerNonce",
   "lastConsumedSavepointNonce",
   "lastConsumedTriggerNonce",
+  "restartRounds",
   "blockedSavepointNonce",
   "blockedTriggerNonce",
   "reprojectedDrift",

@@ -1,5 +1,6 @@
 import {
   CR_UID_ANNOTATION,
+  OWNER_LABEL,
   type VvpDeploymentObject,
   type VvpDeploymentStatus,
 } from "../models/index.js";
@@ -21,6 +22,13 @@ export type Consistency =
   | { kind: "dbRecordMissing"; deploymentId: string }
   /** No record, a deployment of that name without our cr-uid: AppManagerCreateFailed. */
   | { kind: "foreign" }
+  /**
+   * Record and deployment, but the deployment does not carry this CR's cr-uid
+   * annotation and this operator's owner label (ours): DeploymentNotOwned. A
+   * record is never enough to act on a deployment (someone may have pointed
+   * it at another CR's); nothing is written to it, nor deleted.
+   */
+  | { kind: "notOwned"; deploymentId: string; crUid: string | undefined; owner: string | undefined }
   /** No record, no deployment, created before: ResourceDeleted. */
   | { kind: "resourceDeleted"; deploymentId: string };
 
@@ -30,6 +38,8 @@ export interface ConsistencyFacts {
   mapping: MappingRecord | null;
   status: VvpDeploymentStatus;
   crUid: string;
+  /** This operator's instanceId: the owner label our deployments carry. */
+  instanceId: string;
   generation: number | undefined;
 }
 
@@ -37,12 +47,19 @@ export interface ConsistencyFacts {
 export function decideConsistency(facts: ConsistencyFacts): Consistency {
   const { deployment, mapping, status } = facts;
   if (mapping !== null) {
-    return deployment !== null
-      ? { kind: "intact", deploymentId: mapping.deploymentId }
-      : { kind: "recordNotFound", deploymentId: mapping.deploymentId };
+    if (deployment === null) return { kind: "recordNotFound", deploymentId: mapping.deploymentId };
+    if (!belongsTo(deployment, facts)) {
+      return {
+        kind: "notOwned",
+        deploymentId: mapping.deploymentId,
+        crUid: stringOr(deployment.metadata?.annotations?.[CR_UID_ANNOTATION]),
+        owner: stringOr(deployment.metadata?.labels?.[OWNER_LABEL]),
+      };
+    }
+    return { kind: "intact", deploymentId: mapping.deploymentId };
   }
   if (deployment !== null) {
-    const ours = deployment.metadata?.annotations?.[CR_UID_ANNOTATION] === facts.crUid;
+    const ours = belongsTo(deployment, facts);
     const id = deployment.metadata?.id ?? "";
     if (!ours) return { kind: "foreign" };
     return status.deploymentId === undefined
@@ -67,6 +84,25 @@ export function decideConsistency(facts: ConsistencyFacts): Consistency {
     return { kind: "createRejected" };
   }
   return { kind: "create" };
+}
+
+/**
+ * Whether the deployment belongs to this CR (ours): it carries this CR's
+ * cr-uid annotation and this operator's owner label, the marks every body we
+ * send carries. Checked before any write, whatever the mapping record says.
+ */
+export function belongsTo(
+  deployment: VvpDeploymentObject,
+  facts: { crUid: string; instanceId: string },
+): boolean {
+  return (
+    deployment.metadata?.annotations?.[CR_UID_ANNOTATION] === facts.crUid &&
+    deployment.metadata?.labels?.[OWNER_LABEL] === facts.instanceId
+  );
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Whether the deployment may be written to (the False rows write nothing to VVP). */

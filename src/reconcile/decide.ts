@@ -11,6 +11,7 @@ import {
   deploymentDifferences,
   type ProjectionMethod,
   projectDeployment,
+  stateOnlyBody,
 } from "../projection/index.js";
 import { type Consistency, decideConsistency, isLinked } from "./consistency.js";
 import type { Context } from "./context.js";
@@ -370,7 +371,7 @@ function decideDeletion(context: Context): Decision {
       type: "PatchDeployment",
       vvpNamespace: context.vvpNamespace,
       deploymentId: mapping?.deploymentId ?? deployment.metadata?.id ?? "",
-      body: { spec: { state: desired } },
+      body: stateOnlyBody(desired),
       purpose: "Cancel",
     });
   }
@@ -382,7 +383,7 @@ function decideDeletion(context: Context): Decision {
         type: "PatchDeployment",
         vvpNamespace: context.vvpNamespace,
         deploymentId,
-        body: { spec: { state: "CANCELLED" } },
+        body: stateOnlyBody("CANCELLED"),
         purpose: "Cancel",
       });
     }

@@ -123,6 +123,7 @@ export type NormalEventReason =
 export type WarningEventReason =
   | "AppManagerRecordNotFound"
   | "DBRecordMissing"
+  | "DeploymentNotOwned"
   | "ResourceDeleted"
   | "AppManagerCreateFailed"
   | "ProjectionFailed"

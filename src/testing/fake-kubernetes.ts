@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { buildMappingCrd } from "../crd/index.js";
 import { API_GROUP, KIND } from "../models/index.js";
 import { validateVvpDeployment } from "../validation/index.js";
 import { type FailureRule, FaultState, type RequestMatch, requestMatches } from "./faults.js";
@@ -232,6 +233,8 @@ export async function startFakeKubernetes(
     "customresourcedefinitions",
   ) as ResourceType;
   store.create(crdType, undefined, vvpDeploymentCrd());
+  // The operator's mapping records live in a CRD of their own.
+  store.create(crdType, undefined, buildMappingCrd());
   (options.crds ?? []).forEach((crd, index) => {
     try {
       store.create(crdType, undefined, crd);

@@ -3,6 +3,7 @@ import {
   type FieldError,
   formatFieldPath,
   OWNER_LABEL,
+  PROJECTED_STATE_ANNOTATION,
   RESTART_NONCE_ANNOTATION,
 } from "../models/index.js";
 import { describeValue, valueAt } from "./paths.js";
@@ -21,6 +22,7 @@ const RESERVED = ROOTS.map((root) => ({
   keys: [
     { path: ["spec", "template", "metadata", "annotations", RESTART_NONCE_ANNOTATION] },
     { path: ["metadata", "annotations", CR_UID_ANNOTATION] },
+    { path: ["metadata", "annotations", PROJECTED_STATE_ANNOTATION] },
     { path: ["metadata", "labels", OWNER_LABEL], ownerAllowed: true },
   ].map(({ path, ownerAllowed }) => ({
     path,
@@ -32,7 +34,8 @@ const RESERVED = ROOTS.map((root) => ({
 /**
  * The keys the operator writes into the VVP deployment: the restart-nonce
  * template annotation (its restart mechanism and the evidence that a restart
- * happened), the cr-uid annotation (adoption of a lost create) and the owner
+ * happened), the cr-uid annotation (adoption of a lost create), the projected-state
+ * annotation (the state last sent, read by the Autopilot provider) and the owner
  * label. Written by the author they would restart the job on an unrelated
  * edit, fake that evidence, or claim another instance's deployment; the
  * operator never sends them, and the webhook says so. An owner label equal

@@ -60,6 +60,8 @@ const CASES: Record<string, Cases> = {
     reservedAnnotation("ververica.platform/restart-nonce"),
   "the annotation ververica.platform/cr-uid is managed by the operator: remove it":
     reservedAnnotation("ververica.platform/cr-uid"),
+  "the annotation ververica.platform/projected-state is managed by the operator: remove it":
+    reservedAnnotation("ververica.platform/projected-state"),
   "required when syncingMode is PUT: add maxSavepointCreationAttempts, e.g. maxSavepointCreationAttempts: 3":
     putField(["deployment", "spec", "maxSavepointCreationAttempts"]),
   "required when syncingMode is PUT: add maxJobCreationAttempts, e.g. maxJobCreationAttempts: 3":

@@ -341,3 +341,65 @@ describe("the default Autopilot provider and the author's own state changes", ()
     expect(observed.scalingInProgress).toBe(false);
   });
 });
+
+describe("a restart PATCH that times out", () => {
+  const timeout = new VvpApiError({
+    kind: "timeout",
+    status: undefined,
+    method: "PATCH",
+    path: `/api/v1/namespaces/default/deployments/${DEPLOYMENT_ID}`,
+    message: "timed out after 300 ms",
+  });
+  const restart: PlanAction = {
+    type: "RestartJob",
+    vvpNamespace: "default",
+    deploymentId: DEPLOYMENT_ID,
+    nonce: 4,
+    body: {
+      spec: {
+        template: { metadata: { annotations: { "ververica.platform/restart-nonce": "4/r2" } } },
+      },
+    },
+  };
+  const clientHolding = (annotation: string | undefined, waits: number[]) =>
+    ({
+      timeoutMs: 300,
+      patchDeployment: async () => {
+        throw timeout;
+      },
+      getDeployment: async () => ({
+        metadata: { id: DEPLOYMENT_ID },
+        spec: {
+          template: {
+            metadata: {
+              annotations:
+                annotation === undefined ? {} : { "ververica.platform/restart-nonce": annotation },
+            },
+          },
+        },
+      }),
+      waits,
+    }) as unknown as VvpClient;
+
+  it("waits the client's timeout, then finds its token in VVP: the restart happened", async () => {
+    const waits: number[] = [];
+    const outcomes = await executePlan(plan([restart]), {
+      client: clientHolding("4/r2", waits),
+      mappingStore: createInMemoryMappingStore(),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(waits).toEqual([300]);
+    expect(outcomes.map((outcome) => outcome.result)).toEqual(["succeeded"]);
+  });
+
+  it("reports the timeout when VVP holds another token (the next cycle retries with the same one)", async () => {
+    const outcomes = await executePlan(plan([restart]), {
+      client: clientHolding("3/r1", []),
+      mappingStore: createInMemoryMappingStore(),
+      sleep: async () => {},
+    });
+    expect(outcomes[0]).toMatchObject({ result: "failed", error: { kind: "timeout" } });
+  });
+});

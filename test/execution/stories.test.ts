@@ -211,9 +211,9 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
     world.simulator.advance(TRANSITION_MS);
     await world.reconcile("my-deployment");
     const deployment = world.simulator.deployment(id);
-    // `<nonce>/<generation>` (ours).
+    // `<nonce>/r<round>` (ours): the first restart of this CR.
     expect(deployment?.spec.template.metadata?.annotations?.[RESTART_NONCE_ANNOTATION]).toBe(
-      `0/${world.cr("my-deployment").metadata.generation}`,
+      "0/r1",
     );
     expect(deployment?.status.running?.jobId).not.toBe(jobBefore);
     world.simulator.clearRequests();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import type { ControllerMetrics } from "../../src/kubernetes/index.js";
-import { mappingConfigMapName } from "../../src/kubernetes/index.js";
+import { mappingRecordName } from "../../src/kubernetes/index.js";
 import type { KubeApi } from "../../src/kubernetes/kube-api.js";
 import {
   conditionOf,
@@ -199,7 +199,7 @@ describe("the mapping store", () => {
     );
     await first.stop();
     const records = kube
-      .objects("configmaps")
+      .objects("vvpdeploymentmappings")
       .filter((map) => map.metadata.name?.startsWith("vvp-mapping-"));
     expect(records).toHaveLength(3);
     expect(records[0]?.metadata.labels).toMatchObject({ "ververica.platform/owner": INSTANCE });
@@ -221,7 +221,7 @@ describe("the mapping store", () => {
     await until(() => healthy(world as World, "lost") && controller.stats().inFlight === 0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const uid = cr(world, "lost")?.metadata.uid as string;
-    kube.delete("configmaps", NS, mappingConfigMapName(uid));
+    kube.delete("vvpdeploymentmappings", NS, mappingRecordName(uid));
     await kube.waitFor(
       () => conditionOf(cr(world as World, "lost"), "Consistent")?.reason === "DBRecordMissing",
     );

@@ -1,5 +1,5 @@
 // Opt-in: the controller against a real cluster. Set VVP_SDK_KUBECONFIG to a
-// kubeconfig file (the CRD from crds/ installed) and optionally
+// kubeconfig file (both CRDs from crds/ installed) and optionally
 // VVP_SDK_NAMESPACE (default "default"); VVP is the embedded simulator on
 // 127.0.0.1, which the controller reaches because it runs in this process.
 import { readFileSync } from "node:fs";

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { gitOpsHealth } from "../../src/health/index.js";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import type { KubeApi } from "../../src/kubernetes/index.js";
-import { mappingConfigMapName } from "../../src/kubernetes/index.js";
+import { mappingRecordName } from "../../src/kubernetes/index.js";
 import { RESTART_NONCE_ANNOTATION } from "../../src/models/index.js";
 import { capture } from "../gitops/captured.js";
 import {
@@ -243,12 +243,12 @@ describe("the story", () => {
 
     // ── 8. A mapping record deleted out of band: DBRecordMissing; restored by the admin: Consistent again.
     const lost = get("team-a", "cr-30");
-    const recordName = mappingConfigMapName(lost.metadata.uid);
-    const record = kube.get("configmaps", "team-a", recordName) as unknown as {
+    const recordName = mappingRecordName(lost.metadata.uid);
+    const record = kube.get("vvpdeploymentmappings", "team-a", recordName) as unknown as {
       metadata: Record<string, unknown>;
-      data: unknown;
+      spec: unknown;
     };
-    kube.delete("configmaps", "team-a", recordName);
+    kube.delete("vvpdeploymentmappings", "team-a", recordName);
     await until(
       () => conditionOf(get("team-a", "cr-30"), "Consistent")?.reason === "DBRecordMissing",
       5_000,
@@ -258,10 +258,10 @@ describe("the story", () => {
     const dbRecordMissing = capture("db-record-missing", get("team-a", "cr-30"));
     expect(gitOpsHealth(dbRecordMissing).argo.status).toBe("Degraded");
     kube.apply({
-      apiVersion: "v1",
-      kind: "ConfigMap",
+      apiVersion: "ververica.platform/v1",
+      kind: "VvpDeploymentMapping",
       metadata: { name: recordName, namespace: "team-a", labels: record.metadata.labels },
-      data: record.data,
+      spec: record.spec,
     });
     await second.resync();
     await until(
@@ -343,7 +343,7 @@ describe("the story", () => {
       w.logs,
       kube.objects("events"),
       kube.objects("vvpdeployments"),
-      kube.objects("configmaps"),
+      kube.objects("vvpdeploymentmappings"),
     ]);
     expect(visible).not.toContain(TOKEN);
     expect(visible).not.toContain(ROTATED);

@@ -7,6 +7,7 @@ import {
   nonceToken,
   provesTrigger,
   restartPatchBody,
+  restartToken,
   savepointCreateBody,
   savepointTriggered,
   type VvpSavepoint,
@@ -169,7 +170,21 @@ describe("trigger tokens (ours): nonce and generation", () => {
       input({ savepointNonce: 1, restartNonce: 2, generation: 9, savepoints: [] }),
     );
     expect(decisions.savepoint).toEqual({ outcome: "trigger", nonce: 1, token: "1/9" });
-    expect(decisions.restart).toEqual({ outcome: "trigger", nonce: 2, token: "2/9" });
+    // A restart's token is numbered by the restarts submitted, not by the generation.
+    expect(decisions.restart).toEqual({ outcome: "trigger", nonce: 2, token: "2/r1" });
+  });
+
+  it("a restart's token stays the same across generations until the restart is recorded, and numbers the next round after", () => {
+    const at = (generation: number, status = {}) =>
+      decideNonces(input({ restartNonce: 2, generation, status })).restart;
+    expect(at(9)).toEqual({ outcome: "trigger", nonce: 2, token: "2/r1" });
+    expect(at(10)).toEqual({ outcome: "trigger", nonce: 2, token: "2/r1" });
+    expect(at(11, { restartRounds: 4, lastConsumedTriggerNonce: 1 })).toEqual({
+      outcome: "trigger",
+      nonce: 2,
+      token: "2/r5",
+    });
+    expect(restartToken(2, undefined)).toBe("2/r1");
   });
 
   it("a CR without generation triggers with the bare nonce as token", () => {
@@ -177,7 +192,7 @@ describe("trigger tokens (ours): nonce and generation", () => {
       input({ savepointNonce: 1, restartNonce: 2, generation: undefined, savepoints: [] }),
     );
     expect(decisions.savepoint).toEqual({ outcome: "trigger", nonce: 1, token: "1" });
-    expect(decisions.restart).toEqual({ outcome: "trigger", nonce: 2, token: "2" });
+    expect(decisions.restart).toEqual({ outcome: "trigger", nonce: 2, token: "2/r1" });
   });
 });
 
@@ -261,7 +276,22 @@ describe("exactly once across a crash", () => {
     });
   });
 
-  it("a restart is done when the template annotation already equals the nonce token (nonce and generation)", () => {
+  it("a restart is done when the template annotation already equals its token", () => {
+    expect(
+      decideNonces(
+        input({
+          restartNonce: 8,
+          deployment: restartedWith("8/r3"),
+          status: { lastConsumedTriggerNonce: 7, restartRounds: 2 },
+        }),
+      ).restart,
+    ).toEqual({ outcome: "alreadyDone", nonce: 8 });
+    expect(
+      decideNonces(
+        input({ restartNonce: 9, deployment: restartedWith("8/r3"), status: { restartRounds: 3 } }),
+      ).restart,
+    ).toEqual({ outcome: "trigger", nonce: 9, token: "9/r4" });
+    // A token an older version wrote (nonce/generation) still proves its request.
     expect(
       decideNonces(
         input({
@@ -271,9 +301,6 @@ describe("exactly once across a crash", () => {
         }),
       ).restart,
     ).toEqual({ outcome: "alreadyDone", nonce: 8 });
-    expect(
-      decideNonces(input({ restartNonce: 9, deployment: restartedWith("8/4") })).restart,
-    ).toEqual({ outcome: "trigger", nonce: 9, token: "9/4" });
   });
 
   it("a template annotation of the same nonce from before the last status write is an earlier request: 1 → 2 → 1 restarts again", () => {
@@ -282,11 +309,11 @@ describe("exactly once across a crash", () => {
         input({
           restartNonce: 1,
           writtenGeneration: 3,
-          deployment: restartedWith("1/2"),
-          status: { lastConsumedTriggerNonce: 2, lastProcessedTriggerNonce: 1 },
+          deployment: restartedWith("1/r1"),
+          status: { lastConsumedTriggerNonce: 2, lastProcessedTriggerNonce: 1, restartRounds: 1 },
         }),
       ).restart,
-    ).toEqual({ outcome: "trigger", nonce: 1, token: "1/4" });
+    ).toEqual({ outcome: "trigger", nonce: 1, token: "1/r2" });
   });
 
   it.each([
@@ -319,7 +346,7 @@ describe("exactly once across a crash", () => {
         savepointNonce: 3,
         restartNonce: 5,
         savepoints,
-        deployment: restartedWith("5"),
+        deployment: restartedWith("5/r1"),
       }),
     );
     expect(decisions.savepoint).toEqual({ outcome: "alreadyDone", nonce: 3 });

@@ -173,6 +173,29 @@ describe("the generated base on the fake API server, with the operator's webhook
     expect(result.output).toContain("ververica.platform/owner");
   });
 
+  it("denies `kubectl label … ververica.platform/owner-`: the old object matches the objectSelector, the new one lacks the label", async () => {
+    const denials = () =>
+      reviews.filter((review) => review.name === "valid" && review.allowed === false).length;
+    const before = denials();
+    const result = await kubectl(
+      "label",
+      "vvpdeployment",
+      "valid",
+      "-n",
+      NAMESPACE,
+      "ververica.platform/owner-",
+    );
+    expect(result.ok, result.output).toBe(false);
+    // kubectl prints the webhook's denial with its causes: "… is invalid: <field>: …".
+    expect(result.output).toContain('The VvpDeployment "valid" is invalid');
+    expect(result.output).toContain("metadata.labels[ververica.platform/owner]");
+    // The operator's webhook decided (the CRD alone cannot: it does not know the instanceId).
+    expect(denials()).toBe(before + 1);
+    // The CR keeps its owner label, so the operator still finalizes it.
+    const stored = kube.get("vvpdeployments", NAMESPACE, "valid");
+    expect(stored?.metadata.labels?.["ververica.platform/owner"]).toBe(DEFAULT_INSTALL.instanceId);
+  });
+
   it("leaves another instance's CRs alone (objectSelector)", async () => {
     // The webhook of this instance would deny the foreign owner; the
     // objectSelector keeps it from being asked (the CR is otherwise valid, so

@@ -194,12 +194,23 @@ describe("the generated kustomize base (deploy/)", () => {
     expect(watched?.rules).toContainEqual(
       expect.objectContaining({ resources: ["secrets"], verbs: ["get"] }),
     );
+    // Mapping records live in a CRD of our own; ConfigMaps (an earlier
+    // version's records) are only listed and deleted, for their migration.
     expect(watched?.rules).toContainEqual(
       expect.objectContaining({
-        resources: ["configmaps"],
+        apiGroups: ["ververica.platform"],
+        resources: ["vvpdeploymentmappings"],
         verbs: ["get", "list", "watch", "create", "update", "delete"],
       }),
     );
+    expect(watched?.rules).toContainEqual(
+      expect.objectContaining({ resources: ["configmaps"], verbs: ["list", "delete"] }),
+    );
+    // Users get nothing on the mapping records: no ClusterRole or Role names them but the operator's.
+    const granting = roles.filter((role) =>
+      JSON.stringify(role.rules).includes("vvpdeploymentmappings"),
+    );
+    expect(granting.every((role) => role.metadata.name?.endsWith("-watched"))).toBe(true);
     expect(JSON.stringify(watched?.rules)).not.toContain("finalizers");
     const leader = roles.find((role) => role.metadata.namespace === DEFAULT_INSTALL.namespace);
     expect(leader?.rules).toContainEqual(

@@ -12,7 +12,11 @@ const MARKED_METADATA = {
   name: "my-deployment",
   namespace: "default",
   labels: { "ververica.platform/owner": INSTANCE },
-  annotations: { "ververica.platform/cr-uid": UID },
+  // The projected-state mark names the state the body carries.
+  annotations: {
+    "ververica.platform/cr-uid": UID,
+    "ververica.platform/projected-state": "CANCELLED",
+  },
 };
 
 function withInitFields(cr: VvpDeployment, initFields: unknown): VvpDeployment {
@@ -57,7 +61,11 @@ describe("projectDeployment: PATCH body", () => {
     cr.spec.deployment.metadata.annotations = { note: "x" };
     const { body } = projectDeployment(cr, { operation: "update", instanceId: INSTANCE });
     expect(body.metadata?.labels).toEqual({ team: "data", "ververica.platform/owner": INSTANCE });
-    expect(body.metadata?.annotations).toEqual({ note: "x", "ververica.platform/cr-uid": UID });
+    expect(body.metadata?.annotations).toEqual({
+      note: "x",
+      "ververica.platform/cr-uid": UID,
+      "ververica.platform/projected-state": "CANCELLED",
+    });
   });
 
   it("never includes VVP bookkeeping: id, resourceVersion, timestamps, controller annotations, status", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CR_UID_ANNOTATION,
   OWNER_LABEL,
+  PROJECTED_STATE_ANNOTATION,
   RESTART_NONCE_ANNOTATION,
   type VvpDeployment,
 } from "../../src/models/index.js";
@@ -35,7 +36,11 @@ function withReservedKeys(mode: "PATCH" | "PUT"): VvpDeployment {
   cr.spec.initFields = {};
   for (const root of [cr.spec.deployment, cr.spec.initFields]) {
     put(root, ["metadata", "labels"], { [OWNER_LABEL]: "someone-else", team: "a" });
-    put(root, ["metadata", "annotations"], { [CR_UID_ANNOTATION]: "forged-uid", note: "kept" });
+    put(root, ["metadata", "annotations"], {
+      [CR_UID_ANNOTATION]: "forged-uid",
+      [PROJECTED_STATE_ANNOTATION]: "SUSPENDED",
+      note: "kept",
+    });
     put(root, TEMPLATE_ANNOTATIONS, { [RESTART_NONCE_ANNOTATION]: "3/1", other: "kept" });
   }
   return cr;
@@ -59,8 +64,10 @@ describe("the operator's reserved keys written by the author", () => {
       const annotations = templateAnnotations(body);
       expect(annotations).toEqual({ other: "kept" });
       expect(at(body, ["metadata", "labels"])).toEqual({ [OWNER_LABEL]: INSTANCE, team: "a" });
+      // The projected-state mark names the state this body carries, never the author's.
       expect(at(body, ["metadata", "annotations"])).toEqual({
         [CR_UID_ANNOTATION]: UID,
+        [PROJECTED_STATE_ANNOTATION]: "RUNNING",
         note: "kept",
       });
       // The CR itself is untouched.

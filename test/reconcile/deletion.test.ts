@@ -82,7 +82,10 @@ describe("the deletion sequence", () => {
         type: "PatchDeployment",
         vvpNamespace: "default",
         deploymentId: DEPLOYMENT_ID,
-        body: { spec: { state: "CANCELLED" } },
+        body: {
+          metadata: { annotations: { "ververica.platform/projected-state": "CANCELLED" } },
+          spec: { state: "CANCELLED" },
+        },
         purpose: "Cancel",
       },
       { type: "DeleteDeployment", vvpNamespace: "default", deploymentId: DEPLOYMENT_ID },

@@ -64,8 +64,8 @@ describe("a returning value triggers again (1 → 2 blocked → 1)", () => {
   it.each(["PATCH", "PUT"] as const)("restartNonce in %s mode: a new token, a new job", (mode) => {
     const one = cycle(setNonce(steadyWorld(mode, { state: "RUNNING" }), "restartNonce", 1));
     const first = one.plan.actions.find((action) => action.type === "RestartJob");
-    expect(sentToken(first)).toBe("1/2");
-    expect(restartAnnotationOf(one.world)).toBe("1/2");
+    expect(sentToken(first)).toBe("1/r1");
+    expect(restartAnnotationOf(one.world)).toBe("1/r1");
 
     const blocked = cycle(setNonce(withJob(one.world, "FAILED"), "restartNonce", 2));
     expect(types(blocked.plan).filter((type) => type === "RestartJob")).toEqual([]);
@@ -75,8 +75,8 @@ describe("a returning value triggers again (1 → 2 blocked → 1)", () => {
     const restart = again.plan.actions.find((action) => action.type === "RestartJob");
     expect(restart).toMatchObject({ nonce: 1 });
     // A different template annotation than the first round: VVP starts a new job.
-    expect(sentToken(restart)).toBe("1/4");
-    expect(restartAnnotationOf(again.world)).toBe("1/4");
+    expect(sentToken(restart)).toBe("1/r2");
+    expect(restartAnnotationOf(again.world)).toBe("1/r2");
     expect(again.settled.status).toMatchObject({
       lastProcessedTriggerNonce: 1,
       lastConsumedTriggerNonce: 1,
@@ -154,7 +154,7 @@ describe("exactly once across a crash, with tokens", () => {
     const plan = reconcile(inputFor(crashed));
     expect(types(plan)).toEqual(["PutDeployment"]);
     const put = plan.actions[0] as Extract<PlanAction, { type: "PutDeployment" }>;
-    expect(put.body.spec?.template?.metadata?.annotations?.[RESTART]).toBe("6/2");
+    expect(put.body.spec?.template?.metadata?.annotations?.[RESTART]).toBe("6/r1");
     expect(plan.status.lastProcessedTriggerNonce).toBe(6);
   });
 });
@@ -164,9 +164,9 @@ describe("the restart annotation of a PUT body", () => {
     const restarted = cycle(
       setNonce(steadyWorld("PUT", { state: "RUNNING" }), "restartNonce", 1),
     ).world;
-    expect(restartAnnotationOf(restarted)).toBe("1/2");
+    expect(restartAnnotationOf(restarted)).toBe("1/r1");
     // Whatever VVP holds, also a value this version would never write.
-    for (const held of ["1/2", "7", "hand-set"]) {
+    for (const held of ["1/r1", "1/2", "7", "hand-set"]) {
       const deployment = must(restarted.deployment, "deployment");
       const world = editSpec(
         {
@@ -236,7 +236,8 @@ describe("a CR without metadata.generation (token = nonce)", () => {
       expect(savepoint?.type).toBe("TriggerSavepoint");
       expect(sentToken(savepoint)).toBe(`${UID}/1`);
       expect(restart?.type).toBe("RestartJob");
-      expect(sentToken(restart)).toBe("5");
+      // A restart's token never needed the generation: <nonce>/r<round>.
+      expect(sentToken(restart)).toBe("5/r1");
       expect(triggered.settled.status).toMatchObject({
         lastProcessedSavepointNonce: 1,
         lastProcessedTriggerNonce: 5,

@@ -315,7 +315,7 @@ describe("nonces in the cycle", () => {
       nonce: 5,
       body: {
         spec: {
-          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5/2" } } },
+          template: { metadata: { annotations: { "ververica.platform/restart-nonce": "5/r1" } } },
         },
       },
     });
@@ -323,7 +323,7 @@ describe("nonces in the cycle", () => {
     const put = plan.actions[2] as Extract<PlanAction, { type: "PutDeployment" }>;
     expect(
       put.body.spec?.template?.metadata?.annotations?.["ververica.platform/restart-nonce"],
-    ).toBe("5/2");
+    ).toBe("5/r1");
     expect(plan.status).toMatchObject({
       lastProcessedSavepointNonce: 3,
       lastConsumedSavepointNonce: 3,
@@ -555,7 +555,10 @@ describe("deletion of a RUNNING deployment", () => {
       expect.objectContaining({
         type: "PatchDeployment",
         purpose: "Cancel",
-        body: { spec: { state: "CANCELLED" } },
+        body: {
+          metadata: { annotations: { "ververica.platform/projected-state": "CANCELLED" } },
+          spec: { state: "CANCELLED" },
+        },
       }),
     ]);
     expect(conditionOf(plan.status, "DeletionBlocked")?.status).toBe("True");

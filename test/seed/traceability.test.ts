@@ -594,7 +594,7 @@ const DOMAIN: readonly Row[] = [
   [
     "exactly once across a crash (restart evidence)",
     "test/nonces/nonces.test.ts",
-    "a restart is done when the template annotation already equals the nonce",
+    "a restart is done when the template annotation already equals",
   ],
   ["adopt a lost create", "test/reconcile/reconcile.test.ts", "a lost create answer is adopted"],
   [

@@ -284,6 +284,11 @@ describe("discovery", () => {
     expect(vvp.resources).toEqual([
       expect.objectContaining({ name: "vvpdeployments", namespaced: true, kind: "VvpDeployment" }),
       expect.objectContaining({ name: "vvpdeployments/status" }),
+      expect.objectContaining({
+        name: "vvpdeploymentmappings",
+        namespaced: true,
+        kind: "VvpDeploymentMapping",
+      }),
     ]);
     const apis = (await (await httpsFetch(kube, "/apis")).json()) as { groups: { name: string }[] };
     expect(apis.groups.map((g) => g.name)).toEqual(
