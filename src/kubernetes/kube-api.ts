@@ -4,7 +4,13 @@
 // client-node 2.x) touches the implementation only.
 
 /** The resources the controller reads or writes. */
-export type KubeResource = "vvpdeployments" | "configmaps" | "secrets" | "events";
+export type KubeResource =
+  | "vvpdeployments"
+  | "configmaps"
+  | "secrets"
+  | "events"
+  /** authorization.k8s.io/v1, create only: may a user act on a resource of this namespace? */
+  | "localsubjectaccessreviews";
 
 /** The metadata the controller reads from any object. */
 export interface KubeObjectMeta {

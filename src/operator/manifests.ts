@@ -104,7 +104,8 @@ export function serviceAccountManifest(options: InstallOptions): Manifest {
  * its TTL rather than watching, so it can list no Secret of the namespace),
  * the mapping ConfigMaps (the controller's durable store: list+watch, create,
  * update with a resourceVersion, delete) and events.k8s.io Events (the
- * recorder reads an Event to bump its series). No `vvpdeployments/finalizers`:
+ * recorder reads an Event to bump its series), and LocalSubjectAccessReviews
+ * (the webhook checks that a CR's author may get the Secret it names). No `vvpdeployments/finalizers`:
  * it only guards ownerReferences' blockOwnerDeletion, which we never set.
  */
 export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
@@ -124,6 +125,12 @@ export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
           verbs: ["get", "list", "watch", "create", "update", "delete"],
         },
         { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["get", "create", "patch"] },
+        // The webhook asks whether a CR's author may get the Secret the CR names.
+        {
+          apiGroups: ["authorization.k8s.io"],
+          resources: ["localsubjectaccessreviews"],
+          verbs: ["create"],
+        },
       ],
     },
     {

@@ -16,11 +16,39 @@ import {
   watchCertificatePair,
 } from "./tls-files.js";
 
-/** What a lookup of the CR's API token Secret found; never its value. */
-export type ApiKeySecretState = "found" | "not-found" | "no-token-key";
+/**
+ * What a lookup of the CR's API token Secret found; never its value. A
+ * `kubernetes.io/service-account-token` Secret is refused: its token is a
+ * Kubernetes credential, not a VVP API token.
+ */
+export type ApiKeySecretState = "found" | "not-found" | "no-token-key" | "service-account-token";
 
 /** Looks up the Secret named by a CR's apikeySecretName annotation in the CR's namespace. */
 export type ApiKeySecretLookup = (namespace: string, name: string) => Promise<ApiKeySecretState>;
+
+/** The requesting user of an AdmissionReview (`request.userInfo`), as a SubjectAccessReview takes it. */
+export interface AdmissionUserInfo {
+  username: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** A verdict of the API server's authorizer. */
+export interface AccessVerdict {
+  allowed: boolean;
+  reason?: string;
+}
+
+/**
+ * Asks the API server whether a user may `get` a Secret of a namespace (a
+ * LocalSubjectAccessReview, so the operator needs no ClusterRole).
+ */
+export type SecretAccessReview = (request: {
+  namespace: string;
+  name: string;
+  user: AdmissionUserInfo;
+}) => Promise<AccessVerdict>;
 
 /** The logger calls the webhook makes (pino-compatible). */
 export interface WebhookLogger {
@@ -39,6 +67,13 @@ export interface WebhookServerOptions extends TlsFiles {
   apiKeyValidation: boolean;
   /** Consulted when apiKeyValidation is on; absent: the annotation alone is checked. */
   apiKeySecretLookup?: ApiKeySecretLookup;
+  /**
+   * Whether the requesting user may `get` the Secret the CR names, on CREATE
+   * and whenever the annotation changes (with or without apiKeyValidation):
+   * nobody may have the operator call VVP with a Secret they cannot read.
+   * Absent: not checked (tests of other rules only; the operator always sets it).
+   */
+  secretAccessReview?: SecretAccessReview;
   logger: WebhookLogger;
   /** Largest accepted body; default 8 MiB (two objects at etcd's 1.5 MiB limit, as JSON). */
   maxBodyBytes?: number;
@@ -193,21 +228,43 @@ async function admit(
     watchedNamespaces: options.watchedNamespaces,
     apiKeyValidation: options.apiKeyValidation,
   });
-  if (
-    !answer.response.allowed ||
-    !options.apiKeyValidation ||
-    options.apiKeySecretLookup === undefined
-  ) {
-    return answer;
-  }
+  if (!answer.response.allowed) return answer;
   const secret = secretToCheck(review);
   if (secret === undefined) return answer;
+  const timeoutMs = options.secretLookupTimeoutMs ?? 5_000;
+  if (options.secretAccessReview !== undefined) {
+    // First: whether the Secret exists is not told to someone who may not read it.
+    const user = userInfoOf(review);
+    if (user === undefined) {
+      return { ...answer, response: accessRefused(answer.response, review, secret, undefined) };
+    }
+    let verdict: AccessVerdict | "timeout";
+    try {
+      verdict = await withTimeout(
+        options.secretAccessReview({ namespace: secret.namespace, name: secret.name, user }),
+        timeoutMs,
+      );
+    } catch (error) {
+      options.logger.warn(
+        { namespace: secret.namespace, secret: secret.name, err: errorText(error) },
+        "access review of the API token Secret failed",
+      );
+      return { ...answer, response: secretLookupFailed(answer.response.uid, secret.name) };
+    }
+    if (verdict === "timeout")
+      return { ...answer, response: secretLookupFailed(answer.response.uid, secret.name) };
+    if (!verdict.allowed) {
+      options.logger.info(
+        { namespace: secret.namespace, secret: secret.name, user: user.username },
+        "refused: the user may not get the API token Secret",
+      );
+      return { ...answer, response: accessRefused(answer.response, review, secret, user) };
+    }
+  }
+  if (!options.apiKeyValidation || options.apiKeySecretLookup === undefined) return answer;
   let state: ApiKeySecretState | "timeout";
   try {
-    state = await withTimeout(
-      options.apiKeySecretLookup(secret.namespace, secret.name),
-      options.secretLookupTimeoutMs ?? 5_000,
-    );
+    state = await withTimeout(options.apiKeySecretLookup(secret.namespace, secret.name), timeoutMs);
   } catch (error) {
     options.logger.warn(
       { namespace: secret.namespace, secret: secret.name, err: errorText(error) },
@@ -247,27 +304,83 @@ function secretToCheck(review: unknown): { namespace: string; name: string } | u
   return { namespace, name };
 }
 
+/** The AdmissionReview's userInfo, or undefined when it names nobody. */
+function userInfoOf(review: unknown): AdmissionUserInfo | undefined {
+  const info = field(field(review, "request"), "userInfo");
+  const username = field(info, "username");
+  const uid = field(info, "uid");
+  const groups = field(info, "groups");
+  const extra = field(info, "extra");
+  const strings = (value: unknown): value is string[] =>
+    Array.isArray(value) && value.every((entry) => typeof entry === "string");
+  const user: AdmissionUserInfo = {
+    username: typeof username === "string" ? username : "",
+    ...(typeof uid === "string" && uid !== "" ? { uid } : {}),
+    ...(strings(groups) && groups.length > 0 ? { groups } : {}),
+  };
+  if (extra !== null && typeof extra === "object" && !Array.isArray(extra)) {
+    const entries = Object.entries(extra).filter((entry): entry is [string, string[]] =>
+      strings(entry[1]),
+    );
+    if (entries.length > 0) user.extra = Object.fromEntries(entries);
+  }
+  return user.username === "" && user.groups === undefined ? undefined : user;
+}
+
+/** 403: the author may not read the Secret the CR names (or the review names no user). */
+function accessRefused(
+  allowed: AdmissionResponse,
+  review: unknown,
+  secret: { namespace: string; name: string },
+  user: AdmissionUserInfo | undefined,
+): AdmissionResponse {
+  const fieldPath = formatFieldPath(["metadata", "annotations", API_KEY_SECRET_ANNOTATION]);
+  const who =
+    user === undefined
+      ? "the AdmissionReview names no user, so"
+      : `user ${JSON.stringify(user.username)}`;
+  const message = `Forbidden: ${who} may not get Secret ${JSON.stringify(secret.name)} in namespace ${JSON.stringify(secret.namespace)}; a CR may name only a Secret its author may read`;
+  return refusedAt(allowed, review, 403, "Forbidden", "FieldValueForbidden", fieldPath, message);
+}
+
 function secretInvalid(
   allowed: AdmissionResponse,
   review: unknown,
   secret: { namespace: string; name: string },
-  state: "not-found" | "no-token-key",
+  state: "not-found" | "no-token-key" | "service-account-token",
 ): AdmissionResponse {
   // The validation package's own spelling of the path, so every cause reads alike.
   const fieldPath = formatFieldPath(["metadata", "annotations", API_KEY_SECRET_ANNOTATION]);
   const message =
     state === "not-found"
       ? `Not found: Secret ${JSON.stringify(secret.name)} in namespace ${JSON.stringify(secret.namespace)}`
-      : `Invalid value: Secret ${JSON.stringify(secret.name)} has no key "token" holding the VVP API token`;
+      : state === "service-account-token"
+        ? `Invalid value: Secret ${JSON.stringify(secret.name)} is a kubernetes.io/service-account-token Secret, not a VVP API token`
+        : `Invalid value: Secret ${JSON.stringify(secret.name)} has no key "token" holding the VVP API token`;
+  return refusedAt(allowed, review, 422, "Invalid", "FieldValueInvalid", fieldPath, message);
+}
+
+function refusedAt(
+  allowed: AdmissionResponse,
+  review: unknown,
+  code: 403 | 422,
+  reason: "Forbidden" | "Invalid",
+  causeType: "FieldValueForbidden" | "FieldValueInvalid",
+  fieldPath: string,
+  message: string,
+): AdmissionResponse {
   const name = String(nameOf(review) ?? "");
   return {
     uid: allowed.uid,
     allowed: false,
     status: {
       status: "Failure",
-      code: 422,
-      reason: "Invalid",
-      message: `${KIND}.${API_GROUP} ${JSON.stringify(name)} is invalid: ${fieldPath}: ${message}`,
+      code,
+      reason,
+      message:
+        code === 403
+          ? `${KIND}.${API_GROUP} ${JSON.stringify(name)} is forbidden: ${fieldPath}: ${message}`
+          : `${KIND}.${API_GROUP} ${JSON.stringify(name)} is invalid: ${fieldPath}: ${message}`,
       details: {
         name,
         group: API_GROUP,
@@ -275,7 +388,7 @@ function secretInvalid(
         causes: [
           {
             // The package's reasons have no NotFound; the message says it (ours).
-            type: "FieldValueInvalid",
+            type: causeType,
             field: fieldPath,
             message,
           },

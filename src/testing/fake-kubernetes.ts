@@ -7,6 +7,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { API_GROUP, KIND } from "../models/index.js";
 import { validateVvpDeployment } from "../validation/index.js";
+import type { Authorizer } from "./access-reviews.js";
 import { type FailureRule, FaultState, type RequestMatch, requestMatches } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
@@ -65,6 +66,8 @@ export interface FakeKubernetesOptions {
    * as it would against another storage; default: decimal counters as etcd's.
    */
   scrambleResourceVersions?: boolean;
+  /** Decides LocalSubjectAccessReviews (authorization.k8s.io/v1); default: allow everything. */
+  authorizer?: Authorizer;
 }
 
 /** An open watch, as tests see it. */
@@ -254,6 +257,7 @@ export async function startFakeKubernetes(
     now,
     openApi: options.openApi === false ? () => undefined : openApiServer(store),
     webhooks: options.webhooks ?? {},
+    ...(options.authorizer === undefined ? {} : { authorizer: options.authorizer }),
   };
   const notify = () => {
     for (const waiter of waiters) waiter();
