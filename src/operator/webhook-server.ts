@@ -75,10 +75,24 @@ export interface WebhookServerOptions extends TlsFiles {
    */
   secretAccessReview?: SecretAccessReview;
   logger: WebhookLogger;
-  /** Largest accepted body; default 8 MiB (two objects at etcd's 1.5 MiB limit, as JSON). */
+  /**
+   * Largest accepted body; default 3.5 MiB: the largest legal review is two
+   * objects at etcd's 1.5 MiB limit (object and oldObject) and the request's
+   * own fields. Larger: 413 without reading further.
+   */
   maxBodyBytes?: number;
+  /** Reviews read or answered at once (default 16, ours); beyond, 429 at once without reading the body. */
+  maxBodiesInFlight?: number;
+  /** Open connections (default 256, ours); beyond, new ones are closed at once. */
+  maxConnections?: number;
   /** Whole request time; default 10 s (the API server's default webhook timeout). */
   requestTimeoutMs?: number;
+  /** Time to receive a request's headers (default 5 000 ms); a slower client is cut (408). */
+  headersTimeoutMs?: number;
+  /** How often the header and request timeouts are checked (default 1 000 ms; Node's own is 30 s). */
+  connectionsCheckingIntervalMs?: number;
+  /** Time for the TLS handshake (default 5 000 ms; Node's own is 120 s). */
+  handshakeTimeoutMs?: number;
   /** Time allowed for the Secret lookup; default 5 s. */
   secretLookupTimeoutMs?: number;
   /** Certificate polling period besides file events; default 10 s. */
@@ -97,7 +111,30 @@ export interface WebhookServer {
 /** The path the ValidatingWebhookConfiguration points at. */
 export const WEBHOOK_PATH = "/validate";
 
-const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = Math.round(3.5 * 1024 * 1024);
+
+/**
+ * TLS 1.2 suites: forward secrecy (ECDHE) with an AEAD (AES-GCM or
+ * ChaCha20-Poly1305) only, as Kubernetes' recommended list; TLS 1.3's suites
+ * all qualify.
+ */
+export const WEBHOOK_CIPHERS = [
+  "TLS_AES_128_GCM_SHA256",
+  "TLS_AES_256_GCM_SHA384",
+  "TLS_CHACHA20_POLY1305_SHA256",
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-CHACHA20-POLY1305",
+].join(":");
+
+const TLS_SETTINGS = {
+  minVersion: "TLSv1.2",
+  ciphers: WEBHOOK_CIPHERS,
+  honorCipherOrder: true,
+} as const;
 
 /**
  * Starts the validating admission webhook over HTTPS. The certificate is read
@@ -107,9 +144,42 @@ const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const pair = await readCertificatePair(options);
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 5_000, requestTimeoutMs);
+  const maxBodiesInFlight = Math.max(1, options.maxBodiesInFlight ?? 16);
+  let bodiesInFlight = 0;
   const server = createServer(
-    { cert: pair.cert, key: pair.key, minVersion: "TLSv1.2" },
+    {
+      cert: pair.cert,
+      key: pair.key,
+      ...TLS_SETTINGS,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 5_000,
+      // Node checks headersTimeout and requestTimeout only this often (30 s by default).
+      connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+    },
     (request, response) => {
+      // Each body in flight holds up to maxBodyBytes (and its parsed form):
+      // beyond the bound, 429 at once, the body unread and the connection closed.
+      if (bodiesInFlight >= maxBodiesInFlight) {
+        response.setHeader("retry-after", "1");
+        response.setHeader("connection", "close");
+        respond(
+          response,
+          429,
+          refusal("", 429, "TooManyRequests", "too many admission reviews at once; try again"),
+        );
+        return;
+      }
+      bodiesInFlight++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        bodiesInFlight--;
+      };
+      response.once("close", release);
+      response.once("finish", release);
       handle(options, request, response).catch((error: unknown) => {
         options.logger.warn({ err: errorText(error) }, "admission request failed");
         if (!response.headersSent)
@@ -118,14 +188,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       });
     },
   );
-  server.requestTimeout = requestTimeoutMs;
-  server.headersTimeout = Math.min(requestTimeoutMs, 60_000);
+  server.maxConnections = options.maxConnections ?? 256;
+  // A handshake that fails or times out ends its socket; nothing else to do.
+  server.on("tlsClientError", () => undefined);
   const watcher: CertificateWatcher = watchCertificatePair({
     ...options,
     current: pair,
     pollIntervalMs: options.certificatePollIntervalMs,
     onChange(next: CertificatePair) {
-      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: "TLSv1.2" });
+      server.setSecureContext({ cert: next.cert, key: next.key, ...TLS_SETTINGS });
       options.logger.info({ certFile: options.certFile }, "webhook certificate reloaded");
     },
     onError(error) {
@@ -187,12 +258,13 @@ async function handle(
   }
   const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   if (body === "too-large") {
+    // The rest is not read: the connection closes after the answer.
+    response.setHeader("connection", "close");
     respond(
       response,
       413,
       refusal("", 413, "RequestEntityTooLarge", "the AdmissionReview is too large"),
     );
-    request.resume();
     return;
   }
   let review: unknown;
