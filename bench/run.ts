@@ -3,6 +3,7 @@ import { benchCreate } from "./create.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
 import { benchReconcileOnce } from "./reconcile-once.js";
 import { benchValidateManyErrors, benchValidateOneError, benchValidateValid } from "./validate.js";
+import { benchWebhook } from "./webhook.js";
 
 const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchReconcile,
@@ -12,6 +13,7 @@ const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchValidateOneError,
   benchValidateManyErrors,
   benchController,
+  benchWebhook,
 ];
 
 const rows: BenchResult[] = [];
