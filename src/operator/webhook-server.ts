@@ -93,7 +93,7 @@ export interface WebhookServerOptions extends TlsFiles {
   connectionsCheckingIntervalMs?: number;
   /** Time for the TLS handshake (default 5 000 ms; Node's own is 120 s). */
   handshakeTimeoutMs?: number;
-  /** Time allowed for the Secret lookup; default 5 s. */
+  /** Time allowed for the access review and the Secret lookup together; default 5 s (the API server waits 10 s). */
   secretLookupTimeoutMs?: number;
   /** Certificate polling period besides file events; default 10 s. */
   certificatePollIntervalMs?: number;
@@ -303,7 +303,9 @@ async function admit(
   if (!answer.response.allowed) return answer;
   const secret = secretToCheck(review);
   if (secret === undefined) return answer;
-  const timeoutMs = options.secretLookupTimeoutMs ?? 5_000;
+  // One deadline for both checks, well inside the API server's 10 s.
+  const deadline = Date.now() + (options.secretLookupTimeoutMs ?? 5_000);
+  const remaining = () => Math.max(0, deadline - Date.now());
   if (options.secretAccessReview !== undefined) {
     // First: whether the Secret exists is not told to someone who may not read it.
     const user = userInfoOf(review);
@@ -314,7 +316,7 @@ async function admit(
     try {
       verdict = await withTimeout(
         options.secretAccessReview({ namespace: secret.namespace, name: secret.name, user }),
-        timeoutMs,
+        remaining(),
       );
     } catch (error) {
       options.logger.warn(
@@ -336,7 +338,10 @@ async function admit(
   if (!options.apiKeyValidation || options.apiKeySecretLookup === undefined) return answer;
   let state: ApiKeySecretState | "timeout";
   try {
-    state = await withTimeout(options.apiKeySecretLookup(secret.namespace, secret.name), timeoutMs);
+    state = await withTimeout(
+      options.apiKeySecretLookup(secret.namespace, secret.name),
+      remaining(),
+    );
   } catch (error) {
     options.logger.warn(
       { namespace: secret.namespace, secret: secret.name, err: errorText(error) },
