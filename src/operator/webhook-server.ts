@@ -81,8 +81,16 @@ export interface WebhookServerOptions extends TlsFiles {
    * own fields. Larger: 413 without reading further.
    */
   maxBodyBytes?: number;
-  /** Reviews read or answered at once (default 16, ours); beyond, 429 at once without reading the body. */
+  /** Reviews read or answered at once (default 64, ours); beyond, 429 at once without reading the body. */
   maxBodiesInFlight?: number;
+  /**
+   * Bytes of the bodies read or answered at once, by their Content-Length
+   * (maxBodyBytes for a body without one); default 8 × maxBodyBytes (ours:
+   * eight of the largest reviews, parsed, stay well inside a 512Mi limit,
+   * measured). A review that would pass it gets 429 at once, unread; small
+   * reviews hardly count, so an ordinary burst is not refused.
+   */
+  maxBodyBytesInFlight?: number;
   /** Open connections (default 256, ours); beyond, new ones are closed at once. */
   maxConnections?: number;
   /** Whole request time; default 10 s (the API server's default webhook timeout). */
@@ -145,8 +153,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const pair = await readCertificatePair(options);
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 5_000, requestTimeoutMs);
-  const maxBodiesInFlight = Math.max(1, options.maxBodiesInFlight ?? 16);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBodiesInFlight = Math.max(1, options.maxBodiesInFlight ?? 64);
+  const maxBytesInFlight = Math.max(1, options.maxBodyBytesInFlight ?? 8 * maxBodyBytes);
   let bodiesInFlight = 0;
+  let bytesInFlight = 0;
   const server = createServer(
     {
       cert: pair.cert,
@@ -161,7 +172,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     (request, response) => {
       // Each body in flight holds up to maxBodyBytes (and its parsed form):
       // beyond the bound, 429 at once, the body unread and the connection closed.
-      if (bodiesInFlight >= maxBodiesInFlight) {
+      const declared = Number(request.headers["content-length"]);
+      // A declared size over the cap is refused (413) without reading: it reserves nothing.
+      const reserve = Number.isFinite(declared)
+        ? declared > maxBodyBytes
+          ? 0
+          : declared
+        : maxBodyBytes;
+      if (
+        bodiesInFlight >= maxBodiesInFlight ||
+        (bodiesInFlight > 0 && bytesInFlight + reserve > maxBytesInFlight)
+      ) {
         response.setHeader("retry-after", "1");
         response.setHeader("connection", "close");
         respond(
@@ -172,11 +193,13 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         return;
       }
       bodiesInFlight++;
+      bytesInFlight += reserve;
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         bodiesInFlight--;
+        bytesInFlight -= reserve;
       };
       response.once("close", release);
       response.once("finish", release);

@@ -1,5 +1,5 @@
 // The webhook under abuse: bodies capped near the largest legal review, a
-// bound on bodies in flight (429 at once beyond), a connection limit, a
+// bound on bodies and bytes in flight (429 at once beyond), a connection limit, a
 // headers timeout that fires, a TLS handshake timeout, and TLS 1.2 only with
 // ECDHE + AES-GCM/ChaCha20. Every wait is on a condition, never a sleep.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,6 +17,9 @@ let certificate: ServingCertificate;
 let tight: WebhookServer;
 let defaults: WebhookServer;
 let few: WebhookServer;
+let slow: WebhookServer;
+/** Every socket a test opened, destroyed before the servers close. */
+const opened: Array<TLSSocket | Socket> = [];
 
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const MIB = 1024 * 1024;
@@ -36,20 +39,20 @@ beforeAll(async () => {
     apiKeyValidation: false,
     logger: quiet,
   };
-  tight = await startWebhookServer({
+  tight = await startWebhookServer({ ...base, maxBodiesInFlight: 4, requestTimeoutMs: 60_000 });
+  slow = await startWebhookServer({
     ...base,
-    maxBodiesInFlight: 4,
     headersTimeoutMs: 300,
     connectionsCheckingIntervalMs: 50,
     handshakeTimeoutMs: 300,
-    requestTimeoutMs: 60_000,
   });
   defaults = await startWebhookServer(base);
   few = await startWebhookServer({ ...base, maxConnections: 2 });
 });
 
 afterAll(async () => {
-  await Promise.all([tight?.close(), defaults?.close(), few?.close()]);
+  for (const socket of opened) socket.destroy();
+  await Promise.all([tight?.close(), defaults?.close(), few?.close(), slow?.close()]);
   if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -63,6 +66,7 @@ interface Raw {
 }
 
 function record(socket: TLSSocket | Socket, secured: () => boolean): Raw {
+  opened.push(socket);
   const chunks: Buffer[] = [];
   let closed = false;
   let failure: Error | undefined;
@@ -142,6 +146,30 @@ describe("bodies", () => {
     for (const client of clients) client.socket.destroy();
   }, 90_000);
 
+  it("bounds the bytes in flight by default: 32 concurrent 3 MiB reviews, 9 read (28 MiB), 23 get 429, small reviews still pass", async () => {
+    const length = 3 * MIB;
+    const body = paddedJson(length);
+    const clients = Array.from({ length: 32 }, () => tls(defaults.port));
+    await until(() => clients.every((client) => client.secured()), 20_000);
+    for (const client of clients) client.socket.write(postHead(length));
+    for (const client of clients) client.socket.write(body.subarray(0, 64 * 1024));
+    await until(() => clients.filter((client) => statusOf(client) === "429").length === 23, 20_000);
+    const held = clients.filter((client) => statusOf(client) === undefined);
+    expect(held).toHaveLength(Math.floor((8 * 3.5) / 3));
+    // A small review is not refused while the large ones are held.
+    const small = await httpsCall({
+      port: defaults.port,
+      path: "/validate",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      ca: [certificate.caCert],
+    });
+    expect(small.status).toBe(400);
+    for (const client of held) client.socket.end(body.subarray(64 * 1024));
+    await until(() => held.every((client) => statusOf(client) === "400"), 30_000);
+    for (const client of clients) client.socket.destroy();
+  }, 90_000);
+
   it("caps a body near the largest legal review (3.5 MiB): just below is read, just above is 413", async () => {
     const below = await httpsCall({
       port: defaults.port,
@@ -163,7 +191,7 @@ describe("bodies", () => {
 
 describe("slow and idle clients", () => {
   it("cuts a client whose headers do not arrive within headersTimeout (408)", async () => {
-    const client = tls(tight.port);
+    const client = tls(slow.port);
     await until(() => client.secured(), 10_000);
     client.socket.write("POST /validate HTTP/1.1\r\nHost: localhost\r\n");
     await until(() => client.closed(), 20_000);
@@ -171,7 +199,7 @@ describe("slow and idle clients", () => {
   }, 30_000);
 
   it("cuts a connection that never starts its TLS handshake", async () => {
-    const socket = netConnect({ host: "127.0.0.1", port: tight.port });
+    const socket = netConnect({ host: "127.0.0.1", port: slow.port });
     const raw = record(socket, () => false);
     await until(() => raw.closed(), 20_000);
     expect(raw.received()).toBe("");
