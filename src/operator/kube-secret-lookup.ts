@@ -120,13 +120,14 @@ function cached<T>(
   now: () => number,
   keep: (value: T) => boolean,
   load: (namespace: string, key: string) => Promise<T>,
-): (namespace: string, key: string) => Promise<T> {
+): (namespace: string, key: string) => T | Promise<T> {
   const entries = new Map<string, { value: T; at: number }>();
   const inFlight = new Map<string, Promise<T>>();
   return (namespace, key) => {
     const id = `${namespace}\u0000${key}`;
     const entry = entries.get(id);
-    if (entry !== undefined && now() - entry.at < ttlMs) return Promise.resolve(entry.value);
+    // A fresh answer is returned as it is: no promise, no timer.
+    if (entry !== undefined && now() - entry.at < ttlMs) return entry.value;
     const pending = inFlight.get(id);
     if (pending !== undefined) return pending;
     const loading = load(namespace, key)

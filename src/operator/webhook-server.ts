@@ -24,7 +24,10 @@ import {
 export type ApiKeySecretState = "found" | "not-found" | "no-token-key" | "service-account-token";
 
 /** Looks up the Secret named by a CR's apikeySecretName annotation in the CR's namespace. */
-export type ApiKeySecretLookup = (namespace: string, name: string) => Promise<ApiKeySecretState>;
+export type ApiKeySecretLookup = (
+  namespace: string,
+  name: string,
+) => ApiKeySecretState | Promise<ApiKeySecretState>;
 
 /** The requesting user of an AdmissionReview (`request.userInfo`), as a SubjectAccessReview takes it. */
 export interface AdmissionUserInfo {
@@ -48,7 +51,7 @@ export type SecretAccessReview = (request: {
   namespace: string;
   name: string;
   user: AdmissionUserInfo;
-}) => Promise<AccessVerdict>;
+}) => AccessVerdict | Promise<AccessVerdict>;
 
 /** The logger calls the webhook makes (pino-compatible). */
 export interface WebhookLogger {
@@ -201,8 +204,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         bodiesInFlight--;
         bytesInFlight -= reserve;
       };
+      // Emitted once the answer is sent or the connection is gone, whichever comes first.
       response.once("close", release);
-      response.once("finish", release);
       handle(options, request, response).catch((error: unknown) => {
         options.logger.warn({ err: errorText(error) }, "admission request failed");
         if (!response.headersSent)
@@ -251,9 +254,9 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? "/", "https://webhook.invalid");
-  if (url.pathname !== WEBHOOK_PATH) {
-    respond(response, 404, refusal("", 404, "NotFound", `no webhook at ${url.pathname}`));
+  const pathname = (request.url ?? "/").split("?")[0] ?? "/";
+  if (pathname !== WEBHOOK_PATH) {
+    respond(response, 404, refusal("", 404, "NotFound", `no webhook at ${pathname}`));
     return;
   }
   if (request.method !== "POST") {
@@ -565,7 +568,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | "to
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+function withTimeout<T>(promise: T | Promise<T>, ms: number): T | Promise<T | "timeout"> {
+  // An answer from a cache needs no timer.
+  if (!(promise instanceof Promise)) return promise;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ms);
