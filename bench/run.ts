@@ -4,6 +4,7 @@ import { benchFreshness } from "./freshness.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
 import { benchReconcileOnce } from "./reconcile-once.js";
 import { benchValidateManyErrors, benchValidateOneError, benchValidateValid } from "./validate.js";
+import { benchWebhook } from "./webhook.js";
 
 const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchReconcile,
@@ -14,6 +15,7 @@ const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchValidateManyErrors,
   benchController,
   benchFreshness,
+  benchWebhook,
 ];
 
 const rows: BenchResult[] = [];

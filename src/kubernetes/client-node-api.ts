@@ -38,6 +38,11 @@ const CUSTOM = {
     plural: "vvpdeploymentmappings",
   },
   events: { group: "events.k8s.io", version: "v1", plural: "events" },
+  localsubjectaccessreviews: {
+    group: "authorization.k8s.io",
+    version: "v1",
+    plural: "localsubjectaccessreviews",
+  },
 } as const;
 
 /** Options of the client-node KubeApi. */
@@ -196,9 +201,12 @@ export function createClientNodeKubeApi(
  * TLS settings; authentication headers are still set per request by client-node.
  */
 function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): ConfigurationOptions {
-  let agent: Promise<http.Agent | undefined> | undefined;
+  // One agent per KubeConfig: the operator's webhook reads Secrets over the
+  // controller's connections (its own deadline, the same keep-alive sockets).
   const sharedAgent = () => {
-    agent ??= (async () => {
+    let agent = SHARED_AGENTS.get(kubeConfig);
+    if (agent !== undefined) return agent;
+    agent = (async () => {
       const options: https.RequestOptions = {};
       await kubeConfig.applyToHTTPSOptions(options);
       const base = options.agent as (http.Agent & { options?: https.AgentOptions }) | undefined;
@@ -206,6 +214,7 @@ function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): Configurat
       const settings = { ...base.options, keepAlive: true, maxSockets: 64 };
       return base instanceof https.Agent ? new https.Agent(settings) : new http.Agent(settings);
     })();
+    SHARED_AGENTS.set(kubeConfig, agent);
     return agent;
   };
   return {
@@ -225,6 +234,8 @@ function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): Configurat
     middlewareMergeStrategy: "append",
   } as unknown as ConfigurationOptions;
 }
+
+const SHARED_AGENTS = new WeakMap<KubeConfig, Promise<http.Agent | undefined>>();
 
 /** The shape of client-node's internal Observable stub, which its middleware must return. */
 interface StubObservable<T> {

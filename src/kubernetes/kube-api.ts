@@ -9,7 +9,9 @@ export type KubeResource =
   | "vvpdeploymentmappings"
   | "configmaps"
   | "secrets"
-  | "events";
+  | "events"
+  /** authorization.k8s.io/v1, create only: may a user act on a resource of this namespace? */
+  | "localsubjectaccessreviews";
 
 /** The metadata the controller reads from any object. */
 export interface KubeObjectMeta {

@@ -10,7 +10,31 @@ import type { KubeApi } from "./kube-api.js";
 export const TOKEN_KEY = "token";
 
 /** Why a token could not be read: the Secret or its key is missing, its value cannot be sent, or the API refused the read. */
-export type TokenUnavailableReason = "SecretNotFound" | "KeyMissing" | "KeyInvalid" | "ReadFailed";
+export type TokenUnavailableReason =
+  | "SecretNotFound"
+  | "KeyMissing"
+  | "KeyInvalid"
+  | "ReadFailed"
+  /** The annotation is not a DNS-1123 subdomain, so it cannot name a Secret. */
+  | "SecretNameInvalid"
+  /** A `kubernetes.io/service-account-token` Secret: a Kubernetes credential, never sent to VVP. */
+  | "SecretTypeRefused";
+
+/** The type of the Secrets that hold a service account's Kubernetes token. */
+export const SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
+
+/** Whether a Secret holds a service account's Kubernetes token (never used as a VVP API token). */
+export function isServiceAccountTokenSecret(secret: object): boolean {
+  return (secret as { type?: unknown }).type === SERVICE_ACCOUNT_TOKEN_TYPE;
+}
+
+/** A DNS-1123 subdomain, the form of every Secret name (at most 253 characters). */
+export function isSecretName(name: string): boolean {
+  return (
+    name.length <= 253 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)
+  );
+}
 
 /** The token of a CR could not be read; the message names the Secret, never its content. */
 export class TokenUnavailableError extends Error {
@@ -72,6 +96,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   const read = async (namespace: string, secretName: string): Promise<string> => {
     const where = `Secret ${namespace}/${secretName}`;
+    if (!isSecretName(secretName)) {
+      // Not sent: `.` or `..` would read the namespace's Secret list instead.
+      throw new TokenUnavailableError(
+        "SecretNameInvalid",
+        { namespace, name: secretName },
+        `cannot read the VVP API token: annotation apikeySecretName ${JSON.stringify(secretName)} is not a valid Secret name (a DNS-1123 subdomain)`,
+      );
+    }
     let secret: Awaited<ReturnType<KubeApi["get"]>>;
     try {
       secret = await options.api.get("secrets", namespace, secretName);
@@ -88,6 +120,13 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         "SecretNotFound",
         { namespace, name: secretName },
         `cannot read the VVP API token: ${where} (annotation apikeySecretName) does not exist`,
+      );
+    }
+    if (isServiceAccountTokenSecret(secret)) {
+      throw new TokenUnavailableError(
+        "SecretTypeRefused",
+        { namespace, name: secretName },
+        `cannot read the VVP API token: ${where} is a ${SERVICE_ACCOUNT_TOKEN_TYPE} Secret, a Kubernetes credential that is never sent to VVP`,
       );
     }
     const trimmed = tokenOfSecret(secret);

@@ -24,7 +24,9 @@ export const DEFAULT_INSTALL: InstallOptions = {
   instanceId: "vvp-operator",
   watchedNamespaces: ["default"],
   image: "vvp-operator:0.1.0",
-  vvpUrl: "http://vvp-ververica-platform.vvp.svc",
+  // https: the API token travels in every request's Authorization header.
+  // VVP's chart serves plain HTTP unless TLS is on: see the README.
+  vvpUrl: "https://vvp-ververica-platform.vvp.svc",
   replicas: 2,
 };
 
@@ -50,6 +52,10 @@ export function installNames(options: InstallOptions) {
     tlsSecret: `${base}-webhook-tls`,
     certificate: `${base}-webhook`,
     issuer: `${base}-selfsigned`,
+    caCertificate: `${base}-ca`,
+    caSecret: `${base}-ca`,
+    caIssuer: `${base}-ca`,
+    networkPolicy: base,
     lease: `vvp-operator-${options.instanceId}`,
     // Cluster-scoped: one per instance, so several operators can share a cluster.
     webhookConfiguration: `vvp-operator-${options.instanceId}`,
@@ -107,8 +113,9 @@ export function serviceAccountManifest(options: InstallOptions): Manifest {
  * ConfigMaps an earlier version kept records in (list and delete only: each
  * is migrated on first read and then deleted; Kubernetes RBAC cannot narrow
  * this to our label, so the grant can go once every record has moved) and
- * events.k8s.io Events (the
- * recorder reads an Event to bump its series). No `vvpdeployments/finalizers`:
+ * events.k8s.io Events (the recorder reads an Event to bump its series), and
+ * LocalSubjectAccessReviews (the webhook checks that a CR's author may get the
+ * Secret it names). No `vvpdeployments/finalizers`:
  * it only guards ownerReferences' blockOwnerDeletion, which we never set.
  */
 export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
@@ -129,6 +136,12 @@ export function watchedNamespaceRbac(options: InstallOptions): Manifest[] {
         },
         { apiGroups: [""], resources: ["configmaps"], verbs: ["list", "delete"] },
         { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["get", "create", "patch"] },
+        // The webhook asks whether a CR's author may get the Secret the CR names.
+        {
+          apiGroups: ["authorization.k8s.io"],
+          resources: ["localsubjectaccessreviews"],
+          verbs: ["create"],
+        },
       ],
     },
     {
@@ -328,35 +341,60 @@ export function serviceManifest(options: InstallOptions): Manifest {
   };
 }
 
-/** A self-signed cert-manager Issuer and the webhook's Certificate (rotated by cert-manager). */
+/**
+ * cert-manager's CA pattern: a self-signed Issuer signs only a CA Certificate;
+ * a CA Issuer on that CA signs the webhook's serving Certificate. The API
+ * server trusts the CA (injected from the CA Certificate), so the serving
+ * certificate rotates (new key every renewal) without a caBundle change. The
+ * CA keeps its key across renewals (rotationPolicy Never), so a renewed CA
+ * still verifies the serving certificate it signed before.
+ */
 export function certificateManifests(options: InstallOptions): Manifest[] {
   const names = installNames(options);
+  const metadata = (name: string) => ({
+    name,
+    namespace: options.namespace,
+    labels: labels(options, "webhook"),
+  });
   return [
     {
       apiVersion: "cert-manager.io/v1",
       kind: "Issuer",
-      metadata: {
-        name: names.issuer,
-        namespace: options.namespace,
-        labels: labels(options, "webhook"),
-      },
+      metadata: metadata(names.issuer),
       spec: { selfSigned: {} },
     },
     {
       apiVersion: "cert-manager.io/v1",
       kind: "Certificate",
-      metadata: {
-        name: names.certificate,
-        namespace: options.namespace,
-        labels: labels(options, "webhook"),
+      metadata: metadata(names.caCertificate),
+      spec: {
+        isCA: true,
+        commonName: names.caCertificate,
+        secretName: names.caSecret,
+        issuerRef: { kind: "Issuer", name: names.issuer },
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+        duration: "87600h",
+        renewBefore: "720h",
       },
+    },
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "Issuer",
+      metadata: metadata(names.caIssuer),
+      spec: { ca: { secretName: names.caSecret } },
+    },
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: metadata(names.certificate),
       spec: {
         secretName: names.tlsSecret,
         dnsNames: [
           `${names.service}.${options.namespace}.svc`,
           `${names.service}.${options.namespace}.svc.cluster.local`,
         ],
-        issuerRef: { kind: "Issuer", name: names.issuer },
+        issuerRef: { kind: "Issuer", name: names.caIssuer },
+        usages: ["server auth", "digital signature"],
         privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
         duration: "2160h",
         renewBefore: "360h",
@@ -366,10 +404,49 @@ export function certificateManifests(options: InstallOptions): Manifest[] {
 }
 
 /**
+ * Ingress to the operator's pods: the webhook port from anywhere (the API
+ * server's address is not a pod and differs per cluster, so it cannot be
+ * selected portably), the health and metrics port only from namespaces
+ * labelled `kubernetes.io/metadata.name: monitoring` (change it in an
+ * overlay). The kubelet's probes come from the node, which a NetworkPolicy
+ * always allows. Everything else is denied; egress is left open (the API
+ * server and VVP).
+ */
+export function networkPolicyManifest(options: InstallOptions): Manifest {
+  const names = installNames(options);
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: {
+      name: names.networkPolicy,
+      namespace: options.namespace,
+      labels: labels(options, "operator"),
+    },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(options) },
+      policyTypes: ["Ingress"],
+      ingress: [
+        { ports: [{ protocol: "TCP", port: WEBHOOK_PORT }] },
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchLabels: { "kubernetes.io/metadata.name": "monitoring" },
+              },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: HEALTH_PORT }],
+        },
+      ],
+    },
+  };
+}
+
+/**
  * The ValidatingWebhookConfiguration: only this instance's CRs (objectSelector
  * on the owner label; on UPDATE the API server also sends a write that
  * removes the label, since the old object matches), CREATE and UPDATE,
- * failing closed. cert-manager's CA injector fills in the caBundle.
+ * failing closed. cert-manager's CA injector fills in the caBundle (the CA's).
  */
 export function webhookConfigurationManifest(options: InstallOptions): Manifest {
   const names = installNames(options);
@@ -380,7 +457,8 @@ export function webhookConfigurationManifest(options: InstallOptions): Manifest 
       name: names.webhookConfiguration,
       labels: labels(options, "webhook"),
       annotations: {
-        "cert-manager.io/inject-ca-from": `${options.namespace}/${names.certificate}`,
+        // The CA, not the serving certificate: a rotated leaf needs no new caBundle.
+        "cert-manager.io/inject-ca-from": `${options.namespace}/${names.caCertificate}`,
       },
     },
     webhooks: [
@@ -430,6 +508,7 @@ export function renderDeployFiles(
     "certificate.yaml": certificateManifests(options),
     "deployment.yaml": [deploymentManifest(options), podDisruptionBudgetManifest(options)],
     "service.yaml": [serviceManifest(options)],
+    "network-policy.yaml": [networkPolicyManifest(options)],
     "webhook.yaml": [webhookConfigurationManifest(options)],
   };
   const rendered: Record<string, string> = {};

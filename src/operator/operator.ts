@@ -9,7 +9,7 @@ import {
 import type { OperatorConfig } from "./config.js";
 import { type ProbeResult, type StartedServer, startHealthServer } from "./health-server.js";
 import { createKubernetesLeaseStore } from "./kube-lease-store.js";
-import { createKubernetesSecretLookup } from "./kube-secret-lookup.js";
+import { createWebhookKubeApi, createWebhookKubeChecks } from "./kube-secret-lookup.js";
 import { createLeaderElector, type LeaderElector } from "./leader-election.js";
 import { createOperatorMetrics, type OperatorMetrics } from "./metrics.js";
 import { startWebhookServer, type WebhookServer } from "./webhook-server.js";
@@ -131,6 +131,9 @@ export async function startOperator(
 
   try {
     if (config.tls !== undefined) {
+      // Over the controller's keep-alive connections (one agent per
+      // KubeConfig), with the webhook's own deadline and a short cache.
+      const checks = createWebhookKubeChecks(createWebhookKubeApi(kubeConfig));
       webhook = await startWebhookServer({
         host: config.bindAddress,
         port: config.webhookPort,
@@ -139,9 +142,8 @@ export async function startOperator(
         instanceId: config.instanceId,
         watchedNamespaces: config.watchedNamespaces,
         apiKeyValidation: config.apiKeyValidation,
-        apiKeySecretLookup: config.apiKeyValidation
-          ? createKubernetesSecretLookup(kubeConfig)
-          : undefined,
+        apiKeySecretLookup: config.apiKeyValidation ? checks.secretLookup : undefined,
+        secretAccessReview: checks.accessReview,
         logger: logger.child({ component: "webhook" }),
       });
       logger.info({ port: webhook.port, path: "/validate" }, "webhook serving");

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { buildMappingCrd } from "../crd/index.js";
 import { API_GROUP, KIND } from "../models/index.js";
 import { validateVvpDeployment } from "../validation/index.js";
+import type { Authorizer } from "./access-reviews.js";
 import { type FailureRule, FaultState, type RequestMatch, requestMatches } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
@@ -74,6 +75,8 @@ export interface FakeKubernetesOptions {
    * schema. `false` stores whatever is sent.
    */
   crdEnforcement?: boolean;
+  /** Decides LocalSubjectAccessReviews (authorization.k8s.io/v1); default: allow everything. */
+  authorizer?: Authorizer;
 }
 
 /** An open watch, as tests see it. */
@@ -266,6 +269,7 @@ export async function startFakeKubernetes(
     now,
     openApi: options.openApi === false ? () => undefined : openApiServer(store),
     webhooks: options.webhooks ?? {},
+    ...(options.authorizer === undefined ? {} : { authorizer: options.authorizer }),
   };
   const notify = () => {
     for (const waiter of waiters) waiter();

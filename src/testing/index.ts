@@ -1,6 +1,7 @@
 // vvp-deployment-sdk/testing: a fake Kubernetes API server for tests of
 // controllers and operators, over real HTTPS on 127.0.0.1.
 
+export type { AccessReviewAttributes, AccessReviewVerdict, Authorizer } from "./access-reviews.js";
 export {
   type FakeFaults,
   type FakeKubernetes,

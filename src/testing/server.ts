@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { FieldValidation } from "./crd-enforcement.js";
+import { type Authorizer, accessReviewNamespace, reviewAccess } from "./access-reviews.js";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery.js";
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
@@ -59,6 +60,8 @@ export interface ServerContext {
   openApi: (path: string) => unknown | undefined;
   /** How validating admission webhooks are reached. */
   webhooks: WebhookRouting;
+  /** Decides LocalSubjectAccessReviews (default: allow everything). */
+  authorizer?: Authorizer;
 }
 
 const PATCH_TYPES = [
@@ -125,6 +128,7 @@ async function handle(
     Boolean(context.store.type(g, v, plural)?.namespaced),
   );
   const watch = isWatch(url, resourcePath);
+  const reviewNamespace = accessReviewNamespace(url.pathname);
   const entry: LoggedRequest = {
     method: request.method ?? "GET",
     path: url.pathname,
@@ -135,7 +139,7 @@ async function handle(
       ? {}
       : { contentType: request.headers["content-type"] }),
     ...(request.headers.accept === undefined ? {} : { accept: request.headers.accept }),
-    ...(resourcePath === undefined
+    ...(resourcePath === undefined || reviewNamespace !== undefined
       ? {}
       : {
           resource: resourcePath.plural,
@@ -146,6 +150,9 @@ async function handle(
           ...(resourcePath.name === undefined ? {} : { name: resourcePath.name }),
         }),
     watch,
+    ...(reviewNamespace === undefined
+      ? {}
+      : { resource: "localsubjectaccessreviews", namespace: reviewNamespace }),
   };
   const exchange: Exchange = {
     request,
@@ -177,6 +184,11 @@ async function handle(
         failureFor(failure),
         retry === undefined ? {} : { "Retry-After": String(retry) },
       );
+      return;
+    }
+    if (reviewNamespace !== undefined) {
+      const body = parseJson(await readBody(request));
+      send(exchange, 201, reviewAccess(entry.method, reviewNamespace, body, context.authorizer));
       return;
     }
     await route(exchange, resourcePath, watch);

@@ -39,9 +39,9 @@ export interface StatusCause {
 /** The metav1.Status of a refusal. */
 export interface AdmissionStatus {
   status: "Failure";
-  /** 422 for an invalid object, 400 for a malformed review, 500 for a webhook fault. */
-  code: 400 | 422 | 500;
-  reason: "Invalid" | "BadRequest" | "InternalError";
+  /** 422 for an invalid object, 400 for a malformed review, 403 for a Secret the author may not read, 500 for a webhook fault. */
+  code: 400 | 403 | 422 | 500;
+  reason: "Invalid" | "BadRequest" | "Forbidden" | "InternalError";
   message: string;
   details?: {
     name: string;

@@ -99,42 +99,76 @@ export function hasStatus(error: unknown, status: number): boolean {
 export const REDACTED = "[redacted]";
 
 // Ours: the characters a token is glued to when it is part of a longer word.
-// An occurrence bounded by anything else (space, quote, `=`, `.`, `/`, the
-// text's ends) is the token itself and is redacted; inside a word it is not,
-// so a short token such as `t` leaves "spec.template" readable.
+// A token of at least MIN_GLUED_LENGTH characters is redacted wherever it
+// appears, glued to a word or not (`xTOKEN`, `TOKENs`), in any letter case
+// and base64-encoded (as in a Basic header or a dumped Secret): such a string
+// inside a longer word is the token leaking, not a coincidence. A shorter one
+// (only tests use such tokens) is redacted where it stands alone, so `t`
+// leaves "spec.template" readable.
 const WORD_CHARACTER = /[A-Za-z0-9_-]/;
 
+/** Tokens at least this long are redacted everywhere, not only as whole words. */
+export const MIN_GLUED_LENGTH = 8;
+
 /**
- * Replaces every whole occurrence of the secret in a text, so it cannot leak
- * through a server echoing it back: as sent, JSON-escaped and URL-encoded.
+ * Replaces every occurrence of the secret in a text, so it cannot leak
+ * through a server echoing it back: as sent, JSON-escaped, URL-encoded and
+ * base64-encoded, in any letter case (see MIN_GLUED_LENGTH for short ones).
  */
 export function redact(text: string, secret: string | undefined): string {
   if (secret === undefined || secret === "") return text;
   let result = text;
   const encoded = encodeURIComponent(secret);
-  // Percent-encoding may use either case of hex digit (RFC 3986 §2.1).
-  const encodedLower = encoded.replace(/%[0-9A-F]{2}/g, (octet) => octet.toLowerCase());
-  for (const form of new Set([secret, jsonEscaped(secret), encoded, encodedLower])) {
-    result = redactWhole(result, form);
+  // Percent-encoding may use either case of hex digit (RFC 3986 §2.1); the
+  // match ignores case anyway.
+  const long = secret.length >= MIN_GLUED_LENGTH;
+  const forms = new Set([
+    secret,
+    jsonEscaped(secret),
+    encoded,
+    ...(long ? base64Forms(secret) : []),
+  ]);
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    result = redactForm(result, form, long);
   }
   return result;
+}
+
+/**
+ * The parts of the secret's base64 encodings that do not depend on what
+ * precedes or follows it (three alignments, standard and URL-safe), so it is
+ * found inside a longer encoded text (`user:token` in a Basic header).
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const start = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    const stable = encoded.slice(start, end);
+    if (stable.length < MIN_GLUED_LENGTH) continue;
+    forms.push(stable, stable.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return forms;
 }
 
 function jsonEscaped(secret: string): string {
   return JSON.stringify(secret).slice(1, -1);
 }
 
-function redactWhole(text: string, form: string): string {
+function redactForm(text: string, form: string, anywhere: boolean): string {
+  // Case-insensitive without the `u` flag: one UTF-16 unit for one, so the
+  // indices of the match are those of the text.
+  const pattern = new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi");
   let result = "";
   let copiedUpTo = 0;
-  let at = text.indexOf(form);
-  while (at !== -1) {
-    if (isWhole(text, at, form)) {
+  for (const match of text.matchAll(pattern)) {
+    const at = match.index;
+    if (at < copiedUpTo) continue;
+    if (anywhere || isWhole(text, at, form)) {
       result += text.slice(copiedUpTo, at) + REDACTED;
       copiedUpTo = at + form.length;
-      at = text.indexOf(form, copiedUpTo);
-    } else {
-      at = text.indexOf(form, at + 1);
     }
   }
   return result + text.slice(copiedUpTo);

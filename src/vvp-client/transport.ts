@@ -74,11 +74,19 @@ export function createTransport(options: TransportOptions): typeof fetch {
         response = await attemptOnce({ request, url, method, path, headers, body, token });
       } catch (error) {
         if (!(error instanceof VvpApiError)) throw error;
-        const retry = attempt < maxAttempts;
+        // A refused redirect (kind http) is an answer: trying again gets the same.
+        const retry = attempt < maxAttempts && error.kind !== "http";
         const retryInMs = retry
           ? backoffDelay(attempt, options.retries, options.random)
           : undefined;
-        report(options.log, { method, path, attempt, outcome: error.kind, retryInMs });
+        report(options.log, {
+          method,
+          path,
+          attempt,
+          status: error.status,
+          outcome: error.kind,
+          retryInMs,
+        });
         if (retryInMs === undefined) throw error;
         await options.sleep(retryInMs);
         continue;
@@ -134,11 +142,20 @@ export function createTransport(options: TransportOptions): typeof fetch {
         headers: call.headers,
         body: call.body,
         signal: controller.signal,
-        redirect: request.redirect,
+        // Never followed: a redirect would carry the token to wherever it
+        // points, and its answer (a 404 elsewhere) would be taken for VVP's.
+        redirect: "manual",
       });
+      if (isRedirect(answer.status)) {
+        await answer.body?.cancel().catch(() => undefined);
+        throw redirectRefused(method, path, url, answer);
+      }
       // The body is read under the same timer, so a server that sends headers
       // and then stalls still times out.
       let text: string | null = NULL_BODY_STATUSES.has(answer.status) ? null : await answer.text();
+      // ours: a refused token's answer is not kept at all (it may echo the
+      // credential in a form no redaction recognises); the status says enough.
+      if (text !== null && (answer.status === 401 || answer.status === 403)) text = "";
       if (text !== null && !answer.ok) text = redactBody(text, token);
       return new Response(text, {
         status: answer.status,
@@ -147,6 +164,7 @@ export function createTransport(options: TransportOptions): typeof fetch {
         headers: answer.headers,
       });
     } catch (error) {
+      if (error instanceof VvpApiError) throw error;
       if (timedOut) {
         throw new VvpApiError({
           kind: "timeout",
@@ -174,6 +192,32 @@ export function createTransport(options: TransportOptions): typeof fetch {
   }
 
   return transport as typeof fetch;
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400 && status !== 304;
+}
+
+/** A redirect, refused: the error names the status and where it pointed (its origin only). */
+function redirectRefused(method: string, path: string, url: URL, answer: Response): VvpApiError {
+  let target = "elsewhere";
+  const location = answer.headers.get("location");
+  if (location !== null) {
+    try {
+      const to = new URL(location, url);
+      // Only the origin: a path or query may carry a credential.
+      target = to.origin === url.origin ? "another path of the same origin" : to.origin;
+    } catch {
+      target = "an unreadable location";
+    }
+  }
+  return new VvpApiError({
+    kind: "http",
+    status: answer.status,
+    method,
+    path,
+    message: `${method} ${path} was answered ${answer.status}, a redirect to ${target}; redirects are not followed: set the VVP URL to the address VVP answers at`,
+  });
 }
 
 async function readToken(

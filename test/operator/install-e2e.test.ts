@@ -33,7 +33,7 @@ const OWNER = ["metadata", "labels", "ververica.platform/owner"];
 let kube: FakeKubernetes;
 let webhook: WebhookServer;
 let directory: string;
-let lookup: ApiKeySecretLookup = async () => "not-found";
+let lookup: ApiKeySecretLookup = () => "not-found";
 /** What the webhook answered, from its debug log. */
 const reviews: Array<{ name: unknown; allowed: unknown }> = [];
 

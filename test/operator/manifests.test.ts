@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { ValidatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
@@ -33,6 +34,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "v1/Service": Service,
   "apps/v1/Deployment": Deployment,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "rbac.authorization.k8s.io/v1/Role": Role,
   "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
   "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition,
@@ -55,6 +57,21 @@ function find(kind: string, name?: string): Manifest {
   );
   if (found === undefined) throw new Error(`no ${kind} ${name ?? ""}`);
   return found;
+}
+
+/** The webhook's serving Certificate: the one whose Secret the Deployment mounts. */
+function servingCertificate(): Manifest & { spec: any } {
+  const deployment = find("Deployment") as Manifest & { spec: any };
+  const volume = deployment.spec.template.spec.volumes.find(
+    (entry: { name: string }) => entry.name === "webhook-tls",
+  );
+  const found = rendered.find(
+    (object) =>
+      object.kind === "Certificate" &&
+      (object as { spec?: { secretName?: string } }).spec?.secretName === volume.secret.secretName,
+  );
+  if (found === undefined) throw new Error("no serving Certificate");
+  return found as Manifest & { spec: any };
 }
 
 describe("the generated kustomize base (deploy/)", () => {
@@ -128,7 +145,7 @@ describe("the generated kustomize base (deploy/)", () => {
     );
     expect(parsed.config.tls?.certFile.startsWith(mount.mountPath)).toBe(true);
     const tls = pod.volumes.find((volume: { name: string }) => volume.name === "webhook-tls");
-    const certificate = find("Certificate") as Manifest & { spec: any };
+    const certificate = servingCertificate();
     expect(tls.secret.secretName).toBe(certificate.spec.secretName);
     // Graceful shutdown fits in the pod's grace period.
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
@@ -158,14 +175,55 @@ describe("the generated kustomize base (deploy/)", () => {
     expect(service.spec.ports).toContainEqual(
       expect.objectContaining({ port: 443, targetPort: "webhook" }),
     );
-    const certificate = find("Certificate") as Manifest & { spec: any };
-    expect(configuration.metadata.annotations?.["cert-manager.io/inject-ca-from"]).toBe(
-      `${certificate.metadata.namespace}/${certificate.metadata.name}`,
-    );
+    const certificate = servingCertificate();
     expect(certificate.spec.dnsNames).toContain(
       `${service.metadata.name}.${service.metadata.namespace}.svc`,
     );
-    expect(find("Issuer", certificate.spec.issuerRef.name)).toBeDefined();
+    // cert-manager's CA pattern: self-signed Issuer → CA Certificate → CA Issuer → serving Certificate.
+    const caIssuer = find("Issuer", certificate.spec.issuerRef.name) as Manifest & { spec: any };
+    const ca = (rendered as Array<Manifest & { spec: any }>).find(
+      (object) =>
+        object.kind === "Certificate" && object.spec.secretName === caIssuer.spec.ca?.secretName,
+    );
+    expect(ca?.spec.isCA).toBe(true);
+    expect(ca?.spec.privateKey.rotationPolicy).toBe("Never");
+    const selfSigned = find("Issuer", ca?.spec.issuerRef.name) as Manifest & { spec: any };
+    expect(selfSigned.spec).toEqual({ selfSigned: {} });
+    // Only the CA is self-signed; the serving certificate is not.
+    expect(certificate.spec.issuerRef.name).not.toBe(selfSigned.metadata.name);
+    expect(certificate.spec.isCA).toBeUndefined();
+    // The CA is injected, not the leaf.
+    expect(configuration.metadata.annotations?.["cert-manager.io/inject-ca-from"]).toBe(
+      `${ca?.metadata.namespace}/${ca?.metadata.name}`,
+    );
+  });
+
+  it("ships a NetworkPolicy: the webhook port open, metrics only from the monitoring namespace, nothing else", () => {
+    const policy = find("NetworkPolicy") as Manifest & { spec: any };
+    const deployment = find("Deployment") as Manifest & { spec: any };
+    expect(policy.metadata.namespace).toBe(deployment.metadata.namespace);
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    const ports = deployment.spec.template.spec.containers[0].ports as Array<{
+      name: string;
+      containerPort: number;
+    }>;
+    const port = (name: string) => ports.find((entry) => entry.name === name)?.containerPort;
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ protocol: "TCP", port: port("webhook") }] },
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+        ],
+        ports: [{ protocol: "TCP", port: port("health") }],
+      },
+    ]);
+  });
+
+  it("ships an https VVP URL (the token travels in every request)", () => {
+    const deployment = find("Deployment") as Manifest & { spec: any };
+    const args = deployment.spec.template.spec.containers[0].args as string[];
+    expect(args.find((arg) => arg.startsWith("--vvp-url="))).toMatch(/^--vvp-url=https:\/\//);
   });
 
   it("grants least privilege: namespaced Roles only, no wildcard, the Lease by name", () => {

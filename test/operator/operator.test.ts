@@ -172,6 +172,8 @@ describe("the operator in one process", () => {
           uid: `u-${secretName}`,
           operation: "CREATE",
           namespace: NAMESPACE,
+          // The API server always says who asks: the webhook checks they may get the Secret.
+          userInfo: { username: "alice", groups: ["system:authenticated"] },
           object: {
             ...exampleCr("PATCH"),
             metadata: {

@@ -36,9 +36,37 @@ describe("redact", () => {
   it("redacts a token that is glued only to characters it cannot be part of", () => {
     expect(redact(`"${TOKEN}"`, TOKEN)).toBe(`"${REDACTED}"`);
     expect(redact(`Bearer ${TOKEN}.`, TOKEN)).toBe(`Bearer ${REDACTED}.`);
-    expect(redact(`x${TOKEN}`, TOKEN)).toBe(`x${TOKEN}`);
     // A token ending in a non-word character cannot hide inside a word.
     expect(redact("abc=def", "abc=")).toBe(`${REDACTED}def`);
+  });
+
+  it("redacts a real-length token glued to word characters, on either side", () => {
+    expect(redact(`x${TOKEN}`, TOKEN)).toBe(`x${REDACTED}`);
+    expect(redact(`Bearer${TOKEN}s_1`, TOKEN)).toBe(`Bearer${REDACTED}s_1`);
+    expect(redact(`token_${TOKEN}_end`, TOKEN)).toBe(`token_${REDACTED}_end`);
+  });
+
+  it("redacts a token in another letter case", () => {
+    expect(redact(`BEARER ${TOKEN.toUpperCase()}`, TOKEN)).toBe(`BEARER ${REDACTED}`);
+    expect(redact(`bearer ${TOKEN.toLowerCase()}!`, TOKEN)).toBe(`bearer ${REDACTED}!`);
+    expect(redact("Bearer T, done", "t")).toBe(`Bearer ${REDACTED}, done`);
+  });
+
+  it("redacts a base64-encoded token, alone or inside a longer encoding (Basic user:token), standard or URL-safe", () => {
+    const alone = Buffer.from(TOKEN).toString("base64");
+    expect(redact(`data: ${alone}`, TOKEN)).not.toContain(alone.slice(2, -2));
+    for (const prefix of ["", "u:", "ab:", "user:"]) {
+      const basic = Buffer.from(`${prefix}${TOKEN}`).toString("base64");
+      const redacted = redact(`Authorization: Basic ${basic}`, TOKEN);
+      expect(redacted, prefix).toContain(REDACTED);
+      // What is left cannot be decoded back to the token.
+      const rest = redacted.replace("Authorization: Basic ", "").split(REDACTED).join("");
+      expect(Buffer.from(rest, "base64").toString("latin1"), prefix).not.toContain("secret");
+    }
+    const weird = "tok+/en?>>>secret~~~";
+    const urlSafe = Buffer.from(weird).toString("base64url");
+    expect(redact(`x=${urlSafe}`, weird)).toContain(REDACTED);
+    expect(redact(`x=${urlSafe}`, weird)).not.toContain(urlSafe.slice(2, -2));
   });
 
   it("redacts a token after an escape, which ends in a word character but separates", () => {
@@ -70,6 +98,19 @@ describe("server text that reaches an error", () => {
     expect(error.message).toContain(`Bad token Bearer ${REDACTED}`);
     expect(JSON.stringify(error)).not.toContain(TOKEN);
     expect(String(error.stack)).not.toContain(TOKEN);
+  });
+
+  it("never copies VVP's body of a 401 or 403 into the error, even with the token disguised", async () => {
+    for (const status of [401, 403]) {
+      const disguised = Buffer.from(`vvp:${TOKEN}`).toString("hex");
+      server.script({ status, body: { message: `token ${disguised} is not allowed here` } });
+      const client = createVvpClient({ baseUrl: server.url, token: TOKEN });
+      const error = await failure(client.getDeployment("default", "x"));
+      expect(error.status).toBe(status);
+      expect(error.vvpMessage).toBeUndefined();
+      expect(JSON.stringify(error)).not.toContain(disguised);
+      expect(error.message).not.toContain("not allowed here");
+    }
   });
 
   it("keeps a message readable when the token is short", async () => {
