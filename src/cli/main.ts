@@ -13,9 +13,11 @@ export { type RunOptions, run } from "./program.js";
 /** Runs the process' command line and sets `process.exitCode` once stdout is flushed. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   // kubectl runs the plugin as kubectl-vvp: its help and errors then say `kubectl vvp`.
-  const invokedAs = basename(process.argv[1] ?? "");
-  const code = await run(argv, processIo(), {
-    name: invokedAs === "kubectl-vvp" ? "kubectl vvp" : "vvpctl",
+  // kubectl's completion (≥ 1.26) runs kubectl_complete-vvp with the words to complete.
+  const invokedAs = basename(process.argv[1] ?? "").replace(/\.(c|m)?js$/, "");
+  const completing = invokedAs === "kubectl_complete-vvp";
+  const code = await run(completing ? ["complete", "--", ...argv] : argv, processIo(), {
+    name: invokedAs === "kubectl-vvp" || completing ? "kubectl vvp" : "vvpctl",
   });
   // Setting exitCode (not calling exit) lets buffered stdout reach a pipe first.
   process.exitCode = code;

@@ -1,13 +1,18 @@
 // The command tree: commander 14 with every exit and every write routed
 // through the CommandContext, so `run` never exits the process and tests can
-// read what was printed.
+// read what was printed. Only the definitions are loaded here: each command
+// imports its work (zod schemas, YAML, client-node) when it runs, so
+// `--version` and `--help` start as fast as node itself.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { completeCommand, completionCommand } from "./commands/completion.js";
 import { crdCommand, schemaCommand } from "./commands/crd.js";
 import { getCommand } from "./commands/get.js";
 import { krmCommand } from "./commands/krm.js";
+import { nonceCommand, statusCommand } from "./commands/nonce.js";
 import { planCommand } from "./commands/plan.js";
 import { validateCommand } from "./commands/validate.js";
+import { versionCommand } from "./commands/version.js";
 import type { CommandContext } from "./context.js";
 import { EXIT, oneLine } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -32,11 +37,12 @@ export function packageVersion(): string {
 
 /** Builds the `vvpctl` command tree for one run. */
 export function buildProgram(context: CommandContext, name = "vvpctl"): Command {
+  const version = packageVersion();
   const program = new Command(name)
     .description(
-      "VvpDeployment tools: validate manifests, preview the operator's plan, print the CRD and schema, GitOps checks",
+      "VvpDeployment tools: validate manifests, preview the operator's plan, read and operate the CRs of a cluster, print the CRD and schema",
     )
-    .version(packageVersion(), "-v, --version")
+    .version(version, "-v, --version")
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
@@ -50,13 +56,21 @@ export function buildProgram(context: CommandContext, name = "vvpctl"): Command 
     validateCommand(context),
     planCommand(context),
     getCommand(context),
+    statusCommand(context),
+    nonceCommand("savepoint", context),
+    nonceCommand("restart", context),
     crdCommand(context),
     schemaCommand(context),
     krmCommand(context),
+    versionCommand(context, name, version),
+    completionCommand(context, name),
   ]) {
     command.copyInheritedSettings(program);
     program.addCommand(command);
   }
+  const complete = completeCommand(context, name);
+  complete.copyInheritedSettings(program);
+  program.addCommand(complete, { hidden: true });
   return program;
 }
 
