@@ -4,6 +4,7 @@
 // cluster the command line points at (-n, --context, --kubeconfig).
 import t from "@bomb.sh/tab";
 import tab from "@bomb.sh/tab/commander";
+import type { Command } from "commander";
 import type { CommandContext } from "./context.js";
 import { connect } from "./kube.js";
 import { buildProgram } from "./program.js";
@@ -35,8 +36,15 @@ export async function complete(
 }
 
 function registerTree(context: CommandContext, name: string, names: readonly string[]): void {
-  // A program of its own: the adapter adds its commands to the program it is given.
-  const root = tab(buildProgram(context, name));
+  // A program of its own: the adapter adds its own `complete` command to the
+  // program it is given, so ours (the same protocol) make way there.
+  const program = buildProgram(context, name);
+  const commands = program.commands as Command[];
+  for (let index = commands.length - 1; index >= 0; index--) {
+    const command = commands[index]?.name();
+    if (command === "complete") commands.splice(index, 1);
+  }
+  const root = tab(program);
   for (const command of NAMED) {
     const argument = root.commands.get(command)?.arguments.get("name");
     if (argument !== undefined) {

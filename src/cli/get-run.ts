@@ -8,7 +8,7 @@ import { CliUsageError } from "./errors.js";
 import { identityOf } from "./findings.js";
 import { crsOf, crTable, renderTable } from "./get.js";
 import { readInputs } from "./inputs.js";
-import { connect, KubeRequestError } from "./kube.js";
+import { connect, reportKubeError } from "./kube.js";
 import { findingLine } from "./output.js";
 
 /** A positional that is a path, as `vvpctl get FILE` took before -f (kept working). */
@@ -114,12 +114,7 @@ async function getFromCluster(
     }
     io.stdout(render(crs, flags, now, all, false));
   } catch (error) {
-    if (error instanceof KubeRequestError) {
-      io.stderr(`${error.message}\n`);
-      context.exit(error.code === 404 ? 1 : 2);
-      return;
-    }
-    throw error;
+    reportKubeError(error, context);
   }
 }
 

@@ -52,6 +52,20 @@ export class KubeRequestError extends Error {
   }
 }
 
+/**
+ * Reports a failed request as kubectl does: the server's answer as it is
+ * (`Error from server (NotFound): …`), a network failure as an error line;
+ * exit 1 for not found, else 2. Anything else is thrown on.
+ */
+export function reportKubeError(
+  error: unknown,
+  context: { io: CliIo; exit(code: number): void },
+): void {
+  if (!(error instanceof KubeRequestError)) throw error;
+  context.io.stderr(`${error.code === 0 ? "error: " : ""}${error.message}\n`);
+  context.exit(error.code === 404 ? 1 : 2);
+}
+
 const VVP = { group: "ververica.platform", version: "v1", plural: "vvpdeployments" } as const;
 const EVENTS = { group: "events.k8s.io", version: "v1", plural: "events" } as const;
 

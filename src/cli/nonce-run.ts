@@ -6,7 +6,7 @@ import type { CommandContext } from "./context.js";
 import { parseDuration } from "./duration.js";
 import { CliUsageError } from "./errors.js";
 import { BLOCKED_CAUSES, explain } from "./explain.js";
-import { type Cluster, connect, type KubeItem, KubeRequestError } from "./kube.js";
+import { type Cluster, connect, type KubeItem, KubeRequestError, reportKubeError } from "./kube.js";
 
 /** The spec field and the status fields of each nonce. */
 const FIELDS = {
@@ -56,12 +56,7 @@ export async function runNonce(
     io.stdout(`${outcome.line}\n`);
     context.exit(outcome.code);
   } catch (error) {
-    if (error instanceof KubeRequestError) {
-      io.stderr(`${error.message}\n`);
-      context.exit(error.code === 404 ? 1 : 2);
-      return;
-    }
-    throw error;
+    reportKubeError(error, context);
   }
 }
 

@@ -7,7 +7,7 @@ import type { CommandContext } from "./context.js";
 import { CliUsageError } from "./errors.js";
 import { BLOCKED_CAUSES, explain } from "./explain.js";
 import { padColumns } from "./get.js";
-import { connect, type KubeItem, KubeRequestError } from "./kube.js";
+import { connect, type KubeItem, reportKubeError } from "./kube.js";
 
 interface Condition {
   type?: string;
@@ -34,12 +34,7 @@ export async function runStatus(
     const events = count === 0 ? [] : await cluster.events(cluster.namespace, cr);
     io.stdout(renderStatus(cr, events, count, io.now()));
   } catch (error) {
-    if (error instanceof KubeRequestError) {
-      io.stderr(`${error.message}\n`);
-      context.exit(error.code === 404 ? 1 : 2);
-      return;
-    }
-    throw error;
+    reportKubeError(error, context);
   }
 }
 
