@@ -39,7 +39,7 @@ export function validateSources(
   for (const source of sources) {
     resources.push(
       ...validateSource(source, options, (object, result) => {
-        if (result.status !== "valid" && result.status !== "invalid") return;
+        if (!isVvpDeploymentObject(object.value)) return;
         const key = `${result.namespace}/${result.name}`;
         const first = defined.get(key);
         const here = object.locate("metadata.name");
