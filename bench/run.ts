@@ -1,3 +1,4 @@
+import { benchCliStart } from "./cli-start.js";
 import { benchController } from "./controller.js";
 import { benchCreate } from "./create.js";
 import { type BenchResult, benchReconcile } from "./reconcile.js";
@@ -12,6 +13,7 @@ const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchValidateOneError,
   benchValidateManyErrors,
   benchController,
+  benchCliStart,
 ];
 
 const rows: BenchResult[] = [];

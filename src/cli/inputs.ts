@@ -4,7 +4,6 @@
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
-import picomatch from "picomatch";
 import type { CliIo } from "./io.js";
 
 /**
@@ -60,7 +59,7 @@ export async function readInputs(
   options: ReadInputsOptions = {},
 ): Promise<ReadInputs> {
   const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
-  const excluded = excludeMatcher(options.exclude ?? []);
+  const excluded = await excludeMatcher(options.exclude ?? []);
   const result: ReadInputs = { sources: [], problems: [] };
   let stdinRead = false;
   for (const path of paths) {
@@ -135,8 +134,12 @@ interface Walk {
   excluded: (name: string, path: string) => boolean;
 }
 
-function excludeMatcher(globs: readonly string[]): (name: string, path: string) => boolean {
+async function excludeMatcher(
+  globs: readonly string[],
+): Promise<(name: string, path: string) => boolean> {
   if (globs.length === 0) return () => false;
+  // Loaded only for --exclude: most runs never match a glob.
+  const { default: picomatch } = await import("picomatch");
   const match = picomatch([...globs], { dot: true });
   return (name, path) => match(name) || match(path) || match(path.replace(/^\.\//, ""));
 }

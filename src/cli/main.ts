@@ -4,11 +4,29 @@
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
-import { processIo } from "./io.js";
-import { run } from "./program.js";
+import { type CliIo, processIo } from "./io.js";
+import { packageVersion } from "./package-version.js";
+import type { RunOptions } from "./program.js";
 
 export { type CliIo, processIo } from "./io.js";
-export { type RunOptions, run } from "./program.js";
+export type { RunOptions } from "./program.js";
+
+/**
+ * Runs one command line (see program.ts). The command tree is loaded only
+ * when needed: `--version` alone answers from package.json.
+ */
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  options: RunOptions = {},
+): Promise<number> {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const program = await import("./program.js");
+  return program.run(argv, io, options);
+}
 
 /** Runs the process' command line and sets `process.exitCode` once stdout is flushed. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -3,7 +3,6 @@
 // read what was printed. Only the definitions are loaded here: each command
 // imports its work (zod schemas, YAML, client-node) when it runs, so
 // `--version` and `--help` start as fast as node itself.
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { completeCommand, completionCommand } from "./commands/completion.js";
 import { crdCommand, schemaCommand } from "./commands/crd.js";
@@ -16,24 +15,9 @@ import { versionCommand } from "./commands/version.js";
 import type { CommandContext } from "./context.js";
 import { EXIT, oneLine } from "./errors.js";
 import type { CliIo } from "./io.js";
+import { packageVersion } from "./package-version.js";
 
-/** The package version, from package.json beside `src/` or `dist/`; "unknown" when not found. */
-export function packageVersion(): string {
-  for (const path of ["../../package.json", "../package.json"]) {
-    try {
-      const json = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (json.name === "vvp-deployment-sdk" && typeof json.version === "string") {
-        return json.version;
-      }
-    } catch {
-      // Not there in this layout: try the next.
-    }
-  }
-  return "unknown";
-}
+export { packageVersion } from "./package-version.js";
 
 /** Builds the `vvpctl` command tree for one run. */
 export function buildProgram(context: CommandContext, name = "vvpctl"): Command {
