@@ -224,10 +224,10 @@ cat >fake.mjs <<'FAKE'
 // The fake API server with three CRs and a stand-in operator: a savepoint
 // nonce of "alpha" is processed, a restart nonce of "beta" is blocked.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { startFakeKubernetes } from "vvp-deployment-sdk/testing";
 const kube = await startFakeKubernetes({ namespaces: ["team-a", "team-b"] });
-const base = parse(readFileSync("cr.yaml", "utf8"));
+const base = parseAllDocuments(readFileSync("cr.yaml", "utf8"))[0].toJS();
 const cr = (name, namespace) => ({ ...base, metadata: { ...base.metadata, name, namespace } });
 kube.apply({ ...cr("alpha", "team-a"), status: { actualState: "RUNNING", instanceId: "my-operator", observedSpecState: "RUNNING", syncEnabled: true, vvpNamespace: "default",
   conditions: [{ type: "Healthy", status: "False", reason: "SavepointBlocked", message: "x", lastTransitionTime: "2026-01-01T00:00:00Z" },
