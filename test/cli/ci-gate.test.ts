@@ -5,6 +5,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse, parseDocument, stringify, visit } from "yaml";
 import { example, lines, runCli, tempDir } from "./support.js";
 
 const CR = example("patch-minimal");
@@ -275,5 +276,40 @@ describe("the bounded reader", () => {
     const bytes = await readBounded(endless(), 1_000_000);
     expect(bytes.length).toBe(1_000_001);
     expect(produced).toBeLessThan(1_100_000);
+  });
+});
+
+describe("krm results", () => {
+  it("hold no YAML anchors or aliases when one item has several findings, and stderr only counts", async () => {
+    const bad = CR.replace("syncingMode: PATCH", "syncingMode: PACH").replace(
+      "state: CANCELLED",
+      "state: CANCELED",
+    );
+    const object = parse(bad) as { metadata: { annotations: Record<string, string> } };
+    object.metadata.annotations["internal.config.kubernetes.io/path"] = "deploy/job.yaml";
+    object.metadata.annotations["internal.config.kubernetes.io/index"] = "0";
+    const list = stringify({
+      apiVersion: "config.kubernetes.io/v1",
+      kind: "ResourceList",
+      functionConfig: { apiVersion: "v1", kind: "ConfigMap", data: { instanceId: "my-operator" } },
+      items: [object],
+    });
+    const result = await runCli(["krm"], { stdin: list });
+    expect(result.code).toBe(1);
+    const document = parseDocument(result.stdout);
+    let aliases = 0;
+    visit(document, {
+      Alias: () => {
+        aliases++;
+      },
+      Node: (_key, node) => {
+        if ((node as { anchor?: string }).anchor !== undefined) aliases++;
+      },
+    });
+    expect(aliases).toBe(0);
+    const results = (document.toJS() as { results: { file?: { path: string } }[] }).results;
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results.every((r) => r.file?.path === "deploy/job.yaml")).toBe(true);
+    expect(result.stderr).toBe("vvpctl krm: 2 errors, 0 warnings in the ResourceList's results\n");
   });
 });
