@@ -92,12 +92,16 @@ export async function connect(flags: KubeFlags, io: CliIo, command: string): Pro
   const k8s = await loadClientNode(command);
   const config = new k8s.KubeConfig();
   try {
+    const fromEnv = io.env?.KUBECONFIG;
     if (flags.kubeconfig !== undefined) config.loadFromFile(resolve(io.cwd, flags.kubeconfig));
-    else if (io.env?.KUBECONFIG !== undefined && io.env.KUBECONFIG !== "") {
-      // client-node reads the process' KUBECONFIG; the CliIo's wins (tests, embedding).
-      const files = io.env.KUBECONFIG.split(process.platform === "win32" ? ";" : ":");
+    else if (fromEnv !== undefined && fromEnv !== "" && fromEnv !== process.env.KUBECONFIG) {
+      // An embedding's own KUBECONFIG (tests): its first file.
+      const files = fromEnv.split(process.platform === "win32" ? ";" : ":");
       config.loadFromFile(resolve(io.cwd, files[0] ?? ""));
-    } else config.loadFromDefault();
+    } else {
+      // The process' KUBECONFIG (every file, merged as kubectl does), else ~/.kube/config.
+      config.loadFromDefault();
+    }
   } catch (error) {
     throw new CliUsageError(`cannot read the kubeconfig: ${oneLine(error)}`);
   }
