@@ -106,6 +106,17 @@ describe("kubectl vvp get (cluster)", () => {
     );
   });
 
+  it("reads KUBECONFIG when --kubeconfig is not given", async () => {
+    const result = await runCli(["get", "-n", "team-a", "-o", "name"], {
+      env: { KUBECONFIG: kubeconfig },
+    });
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      "vvpdeployment.ververica.platform/alpha",
+      "vvpdeployment.ververica.platform/beta",
+    ]);
+  });
+
   it("-o wide adds the sub-condition columns; -A adds NAMESPACE", async () => {
     const wide = await k("get", "-n", "team-a", "-o", "wide");
     expect(lines(wide.stdout)[0]).toContain(
