@@ -6,7 +6,7 @@ import t from "@bomb.sh/tab";
 import tab from "@bomb.sh/tab/commander";
 import type { Command } from "commander";
 import type { CommandContext } from "./context.js";
-import { connect } from "./kube.js";
+import { connect, listContexts } from "./kube.js";
 import { buildProgram } from "./program.js";
 
 /** Commands whose NAME argument is a VvpDeployment of the cluster. */
@@ -31,11 +31,17 @@ export async function complete(
   context: CommandContext,
 ): Promise<void> {
   const names = await clusterNames(args, context);
-  registerTree(context, name, names);
+  const contexts = args.at(-2) === "--context" ? await contextNames(args, context) : [];
+  registerTree(context, name, names, contexts);
   captured(context, () => t.parse([...args]));
 }
 
-function registerTree(context: CommandContext, name: string, names: readonly string[]): void {
+function registerTree(
+  context: CommandContext,
+  name: string,
+  names: readonly string[],
+  contexts: readonly string[] = [],
+): void {
   // A program of its own: the adapter adds its own `complete` command to the
   // program it is given, so ours (the same protocol) make way there.
   const program = buildProgram(context, name);
@@ -52,6 +58,23 @@ function registerTree(context: CommandContext, name: string, names: readonly str
         for (const item of names) add(item, "VvpDeployment");
       };
     }
+    const option = root.commands.get(command)?.options.get("context");
+    if (option !== undefined) {
+      option.handler = (add) => {
+        for (const item of contexts) add(item, "kubeconfig context");
+      };
+    }
+  }
+}
+
+/** The context names of the kubeconfig the words (or KUBECONFIG) select; none when it cannot be read. */
+async function contextNames(args: readonly string[], context: CommandContext): Promise<string[]> {
+  const index = args.indexOf("--kubeconfig");
+  const file = index === -1 ? undefined : args[index + 1];
+  try {
+    return await listContexts(file, context.io);
+  } catch {
+    return [];
   }
 }
 

@@ -87,21 +87,37 @@ async function loadClientNode(command: string): Promise<ClientNode> {
   }
 }
 
+/** The context names of a kubeconfig (the file, else KUBECONFIG or ~/.kube/config), for completion. */
+export async function listContexts(file: string | undefined, io: CliIo): Promise<string[]> {
+  const k8s = await loadClientNode("completion");
+  const config = new k8s.KubeConfig();
+  loadConfig(config, file, io);
+  return config.getContexts().map((context) => context.name);
+}
+
+function loadConfig(
+  config: InstanceType<ClientNode["KubeConfig"]>,
+  file: string | undefined,
+  io: CliIo,
+): void {
+  const fromEnv = io.env?.KUBECONFIG;
+  if (file !== undefined) config.loadFromFile(resolve(io.cwd, file));
+  else if (fromEnv !== undefined && fromEnv !== "" && fromEnv !== process.env.KUBECONFIG) {
+    // An embedding's own KUBECONFIG (tests): its first file.
+    const files = fromEnv.split(process.platform === "win32" ? ";" : ":");
+    config.loadFromFile(resolve(io.cwd, files[0] ?? ""));
+  } else {
+    // The process' KUBECONFIG (every file, merged as kubectl does), else ~/.kube/config.
+    config.loadFromDefault();
+  }
+}
+
 /** Connects as kubectl would: the kubeconfig file (or KUBECONFIG, ~/.kube/config), the context, the namespace. */
 export async function connect(flags: KubeFlags, io: CliIo, command: string): Promise<Cluster> {
   const k8s = await loadClientNode(command);
   const config = new k8s.KubeConfig();
   try {
-    const fromEnv = io.env?.KUBECONFIG;
-    if (flags.kubeconfig !== undefined) config.loadFromFile(resolve(io.cwd, flags.kubeconfig));
-    else if (fromEnv !== undefined && fromEnv !== "" && fromEnv !== process.env.KUBECONFIG) {
-      // An embedding's own KUBECONFIG (tests): its first file.
-      const files = fromEnv.split(process.platform === "win32" ? ";" : ":");
-      config.loadFromFile(resolve(io.cwd, files[0] ?? ""));
-    } else {
-      // The process' KUBECONFIG (every file, merged as kubectl does), else ~/.kube/config.
-      config.loadFromDefault();
-    }
+    loadConfig(config, flags.kubeconfig, io);
   } catch (error) {
     throw new CliUsageError(`cannot read the kubeconfig: ${oneLine(error)}`);
   }

@@ -373,6 +373,18 @@ describe("completion", () => {
       kubeconfig,
       "",
     ]);
+    const contexts = await runCli([
+      "complete",
+      "--",
+      "get",
+      "--kubeconfig",
+      kubeconfig,
+      "--context",
+      "",
+    ]);
+    expect(lines(contexts.stdout)).toEqual(
+      expect.arrayContaining(["fake\tkubeconfig context", "team-b\tkubeconfig context"]),
+    );
     expect(lines(names.stdout)).toEqual(
       expect.arrayContaining(["alpha\tVvpDeployment", "beta\tVvpDeployment"]),
     );
