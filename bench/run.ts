@@ -1,3 +1,4 @@
+import { benchCliStart } from "./cli-start.js";
 import { benchController } from "./controller.js";
 import { benchCreate } from "./create.js";
 import { benchFreshness } from "./freshness.js";
@@ -16,6 +17,7 @@ const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
   benchController,
   benchFreshness,
   benchWebhook,
+  benchCliStart,
 ];
 
 const rows: BenchResult[] = [];

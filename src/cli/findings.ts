@@ -41,10 +41,24 @@ export interface ValidationReport {
   resources: ResourceResult[];
 }
 
-/** The exit code of a report: 2 on an input error, 1 on an invalid object, else 0. */
-export function reportExitCode(report: ValidationReport): 0 | 1 | 2 {
+/**
+ * The exit code of a report: 2 on an input error, 1 on an invalid object
+ * (with `strict`, also on any warning), else 0.
+ */
+export function reportExitCode(
+  report: ValidationReport,
+  options: { strict?: boolean } = {},
+): 0 | 1 | 2 {
   if (report.resources.some((resource) => resource.status === "error")) return 2;
   if (report.resources.some((resource) => resource.status === "invalid")) return 1;
+  if (
+    options.strict === true &&
+    report.resources.some((resource) =>
+      resource.findings.some((finding) => finding.severity === "warning"),
+    )
+  ) {
+    return 1;
+  }
   return 0;
 }
 

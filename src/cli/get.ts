@@ -34,7 +34,27 @@ export function renderTable(input: TableInput): string | undefined {
   }
   if (crs.length === 0) return undefined;
   const namespaces = new Set(crs.map((cr) => identityOf(cr).namespace));
-  const withNamespace = namespaces.size > 1;
+  return crTable(crs, { wide: input.wide, now: input.now, withNamespace: namespaces.size > 1 });
+}
+
+/** Objects of the files, VvpDeployments only, in order (for -o yaml|json). */
+export function crsOf(sources: readonly SourceText[]): VvpDeployment[] {
+  const crs: VvpDeployment[] = [];
+  for (const source of sources) {
+    for (const object of parseManifests(source.text).objects) {
+      if (isVvpDeploymentObject(object.value)) crs.push(object.value as VvpDeployment);
+    }
+  }
+  return crs;
+}
+
+/** The table of CRs: the CRD's printer columns, NAMESPACE first when asked (as `kubectl get -A`). */
+export function crTable(
+  crs: readonly VvpDeployment[],
+  options: { wide: boolean; now: string; withNamespace: boolean },
+): string {
+  const { withNamespace } = options;
+  const input = options;
   const names = [...PRINTER_COLUMN_NAMES.default, ...(input.wide ? PRINTER_COLUMN_NAMES.wide : [])];
   const header = [...(withNamespace ? ["NAMESPACE"] : []), ...names];
   const rows = crs.map((cr) => {

@@ -3,7 +3,7 @@
 // something that is not a regular file.
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
-import { extname, join, relative, resolve } from "node:path";
+import { extname, join, relative, resolve, sep } from "node:path";
 import type { CliIo } from "./io.js";
 
 /**
@@ -41,7 +41,16 @@ export interface ReadInputs {
 /** Options of `readInputs`. */
 export interface ReadInputsOptions {
   maxBytes?: number;
+  /**
+   * Globs of paths a directory walk leaves out (`--exclude`), matched against
+   * the path as printed (relative to the working directory) and against the
+   * file or folder name; a path given on the command line is always read.
+   */
+  exclude?: readonly string[];
 }
+
+/** Folders a directory walk never enters: dependencies and VCS data (hidden folders too). */
+const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(["node_modules", ".git"]);
 
 /** Reads every path (`-` is stdin) into texts; directories recursively, `*.yaml|yml|json` only. */
 export async function readInputs(
@@ -50,13 +59,14 @@ export async function readInputs(
   options: ReadInputsOptions = {},
 ): Promise<ReadInputs> {
   const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
+  const excluded = await excludeMatcher(options.exclude ?? []);
   const result: ReadInputs = { sources: [], problems: [] };
   let stdinRead = false;
   for (const path of paths) {
     if (path === "-") {
       if (stdinRead) continue;
       stdinRead = true;
-      add(result, STDIN_NAME, decodeInput(await io.readStdin(), maxBytes));
+      add(result, STDIN_NAME, decodeInput(await io.readStdin(maxBytes), maxBytes));
       continue;
     }
     const absolute = resolve(io.cwd, path);
@@ -64,7 +74,8 @@ export async function readInputs(
     if (kind.kind === "problem") {
       result.problems.push({ name: path, problem: kind.problem });
     } else if (kind.kind === "directory") {
-      const files = await manifestFiles(absolute, new Set());
+      const walk: Walk = { root: await realpath(absolute), seen: new Set(), base: path, excluded };
+      const files = await manifestFiles(absolute, walk);
       if (files.length === 0) {
         result.problems.push({
           name: path,
@@ -113,14 +124,43 @@ async function isSymlink(path: string): Promise<boolean> {
   }
 }
 
-/** Manifest files under a directory, sorted, following links once (a link loop is walked once). */
-async function manifestFiles(directory: string, seen: Set<string>): Promise<string[]> {
+/** A directory walk: its argument (resolved), folders walked, exclusions. */
+interface Walk {
+  /** The real path of the directory argument: links leading outside it are not followed. */
+  root: string;
+  seen: Set<string>;
+  /** The argument as given, for the names globs are matched against. */
+  base: string;
+  excluded: (name: string, path: string) => boolean;
+}
+
+async function excludeMatcher(
+  globs: readonly string[],
+): Promise<(name: string, path: string) => boolean> {
+  if (globs.length === 0) return () => false;
+  // Loaded only for --exclude: most runs never match a glob.
+  const { default: picomatch } = await import("picomatch");
+  const match = picomatch([...globs], { dot: true });
+  return (name, path) => match(name) || match(path) || match(path.replace(/^\.\//, ""));
+}
+
+function isInside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/**
+ * Manifest files under a directory, sorted. node_modules, .git, hidden
+ * folders and excluded paths are skipped; a link to a directory is followed
+ * only when it stays inside the argument (a link to / does not walk the
+ * disk), and a link loop is walked once.
+ */
+async function manifestFiles(directory: string, walk: Walk): Promise<string[]> {
   let real: string;
   let entries: Dirent[];
   try {
     real = await realpath(directory);
-    if (seen.has(real)) return [];
-    seen.add(real);
+    if (walk.seen.has(real) || !isInside(walk.root, real)) return [];
+    walk.seen.add(real);
     entries = await readdir(directory, { withFileTypes: true });
   } catch {
     return [];
@@ -128,9 +168,12 @@ async function manifestFiles(directory: string, seen: Set<string>): Promise<stri
   const files: string[] = [];
   for (const entry of [...entries].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(directory, entry.name);
+    const printed = join(walk.base, relative(walk.root, join(real, entry.name)));
+    if (walk.excluded(entry.name, printed.split(sep).join("/"))) continue;
     const kind = entry.isSymbolicLink() ? await pathKind(path) : undefined;
     if (entry.isDirectory() || kind?.kind === "directory") {
-      files.push(...(await manifestFiles(path, seen)));
+      if (SKIPPED_FOLDERS.has(entry.name) || entry.name.startsWith(".")) continue;
+      files.push(...(await manifestFiles(path, walk)));
     } else if (MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
       // A dangling link or a FIFO named *.yaml is reported by the read.
       files.push(path);
@@ -167,6 +210,12 @@ export function decodeInput(bytes: Buffer, maxBytes: number = MAX_INPUT_BYTES): 
 }
 
 function tooLarge(size: number, maxBytes: number): { problem: string } {
+  // A stream is read one byte past the limit and no further: its size is unknown.
+  if (size === maxBytes + 1) {
+    return {
+      problem: `is over the ${mebibytes(maxBytes)} limit (the API server refuses larger requests); reading stopped there`,
+    };
+  }
   return {
     problem: `is ${mebibytes(size)}, over the ${mebibytes(maxBytes)} limit (the API server refuses larger requests)`,
   };

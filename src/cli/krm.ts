@@ -54,7 +54,10 @@ export function runKrmFunction(input: string, functionConfig?: unknown): KrmOutc
       `expected a ${RESOURCE_LIST_API_VERSION} ResourceList with items on stdin`,
     );
   }
-  if (functionConfig !== undefined) document.set("functionConfig", functionConfig);
+  // Nodes made without aliases: a value met twice (one item's file, on each of
+  // its results) is written out twice, never as an anchor and an alias.
+  const node = (value: unknown) => document.createNode(value, { aliasDuplicateObjects: false });
+  if (functionConfig !== undefined) document.set("functionConfig", node(functionConfig));
   const options = checkOptionsOf(functionConfig ?? list.functionConfig);
   const results: KrmResult[] = [];
   const objects = parseManifests(text).objects;
@@ -78,7 +81,7 @@ export function runKrmFunction(input: string, functionConfig?: unknown): KrmOutc
       });
     }
   }
-  document.set("results", results);
+  document.set("results", node(results));
   return {
     output: document.toString({ lineWidth: 0 }),
     results,

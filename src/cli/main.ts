@@ -4,18 +4,38 @@
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
-import { processIo } from "./io.js";
-import { run } from "./program.js";
+import { type CliIo, processIo } from "./io.js";
+import { packageVersion } from "./package-version.js";
+import type { RunOptions } from "./program.js";
 
 export { type CliIo, processIo } from "./io.js";
-export { type RunOptions, run } from "./program.js";
+export type { RunOptions } from "./program.js";
+
+/**
+ * Runs one command line (see program.ts). The command tree is loaded only
+ * when needed: `--version` alone answers from package.json.
+ */
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  options: RunOptions = {},
+): Promise<number> {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const program = await import("./program.js");
+  return program.run(argv, io, options);
+}
 
 /** Runs the process' command line and sets `process.exitCode` once stdout is flushed. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   // kubectl runs the plugin as kubectl-vvp: its help and errors then say `kubectl vvp`.
-  const invokedAs = basename(process.argv[1] ?? "");
-  const code = await run(argv, processIo(), {
-    name: invokedAs === "kubectl-vvp" ? "kubectl vvp" : "vvpctl",
+  // kubectl's completion (≥ 1.26) runs kubectl_complete-vvp with the words to complete.
+  const invokedAs = basename(process.argv[1] ?? "").replace(/\.(c|m)?js$/, "");
+  const completing = invokedAs === "kubectl_complete-vvp";
+  const code = await run(completing ? ["complete", "--", ...argv] : argv, processIo(), {
+    name: invokedAs === "kubectl-vvp" || completing ? "kubectl vvp" : "vvpctl",
   });
   // Setting exitCode (not calling exit) lets buffered stdout reach a pipe first.
   process.exitCode = code;

@@ -24,6 +24,7 @@ import { isVvpDeploymentObject } from "./findings.js";
 import { readInputs, type SourceText } from "./inputs.js";
 import { findingLine } from "./output.js";
 import { assumedInput, type ObservedFrom, previewPlan, renderPlanText } from "./plan.js";
+import { findingsOf } from "./validate.js";
 
 /** Runs `vvpctl plan FILE` with its flags. */
 export async function runPlan(
@@ -39,7 +40,7 @@ export async function runPlan(
     throw new CliUsageError("--token-file needs --vvp");
   }
   const source = await readOne(file, context);
-  const cr = crOf(source, context);
+  const cr = crOf(source, context, flags.instanceId);
   if (cr === undefined) return;
   const instanceId = flags.instanceId ?? ownerOf(cr);
   const now = io.now().toISOString();
@@ -80,7 +81,11 @@ async function readOne(path: string, context: CommandContext): Promise<SourceTex
 }
 
 /** The one VvpDeployment of the file, parsed; prints its errors (exit 1) when it is invalid. */
-function crOf(source: SourceText, context: CommandContext): VvpDeployment | undefined {
+function crOf(
+  source: SourceText,
+  context: CommandContext,
+  instanceId: string | undefined,
+): VvpDeployment | undefined {
   const parsed = parseManifests(source.text);
   const syntax = parsed.syntaxErrors[0];
   if (syntax !== undefined) {
@@ -95,12 +100,28 @@ function crOf(source: SourceText, context: CommandContext): VvpDeployment | unde
       `${source.name}: holds ${objects.length} VvpDeployments; plan takes exactly one`,
     );
   }
+  // The findings validate prints, at the same line:col and in the same order;
+  // the plan needs the errors gone (warnings are shown, they do not stop it).
+  const owner = (object.value as { metadata?: { labels?: Record<string, unknown> } }).metadata
+    ?.labels?.[OWNER_LABEL];
+  // The owner label is plan's own business (another instance's CR is shown
+  // as skipped, a missing label asks for --instance-id): not a finding here.
+  const ownerField = `metadata.labels[${OWNER_LABEL}]`;
+  const findings = findingsOf(object, {
+    instanceId: typeof owner === "string" && owner !== "" ? owner : (instanceId ?? ""),
+    apiKeyValidation: false,
+  }).filter((finding) => finding.field !== ownerField);
+  for (const finding of findings) {
+    context.io.stderr(`${findingLine(source.name, finding)}\n`);
+  }
   const result = parseVvpDeployment(object.value);
-  if (result.ok) return result.value;
-  for (const error of result.errors) {
-    context.io.stderr(
-      `${findingLine(source.name, { severity: "error", ...error, position: object.locate(error.field) })}\n`,
-    );
+  if (result.ok && !findings.some((finding) => finding.severity === "error")) return result.value;
+  if (!result.ok && !findings.some((finding) => finding.severity === "error")) {
+    for (const error of result.errors) {
+      context.io.stderr(
+        `${findingLine(source.name, { severity: "error", ...error, position: object.locate(error.field) })}\n`,
+      );
+    }
   }
   context.exit(1);
   return undefined;

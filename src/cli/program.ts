@@ -1,42 +1,32 @@
 // The command tree: commander 14 with every exit and every write routed
 // through the CommandContext, so `run` never exits the process and tests can
-// read what was printed.
-import { readFileSync } from "node:fs";
+// read what was printed. Only the definitions are loaded here: each command
+// imports its work (zod schemas, YAML, client-node) when it runs, so
+// `--version` and `--help` start as fast as node itself.
 import { Command, CommanderError } from "commander";
+import { completeCommand, completionCommand } from "./commands/completion.js";
 import { crdCommand, schemaCommand } from "./commands/crd.js";
 import { getCommand } from "./commands/get.js";
 import { krmCommand } from "./commands/krm.js";
+import { nonceCommand, statusCommand } from "./commands/nonce.js";
 import { planCommand } from "./commands/plan.js";
 import { validateCommand } from "./commands/validate.js";
+import { versionCommand } from "./commands/version.js";
 import type { CommandContext } from "./context.js";
 import { EXIT, oneLine } from "./errors.js";
 import type { CliIo } from "./io.js";
+import { packageVersion } from "./package-version.js";
 
-/** The package version, from package.json beside `src/` or `dist/`; "unknown" when not found. */
-export function packageVersion(): string {
-  for (const path of ["../../package.json", "../package.json"]) {
-    try {
-      const json = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (json.name === "vvp-deployment-sdk" && typeof json.version === "string") {
-        return json.version;
-      }
-    } catch {
-      // Not there in this layout: try the next.
-    }
-  }
-  return "unknown";
-}
+export { packageVersion } from "./package-version.js";
 
 /** Builds the `vvpctl` command tree for one run. */
 export function buildProgram(context: CommandContext, name = "vvpctl"): Command {
+  const version = packageVersion();
   const program = new Command(name)
     .description(
-      "VvpDeployment tools: validate manifests, preview the operator's plan, print the CRD and schema, GitOps checks",
+      "VvpDeployment tools: validate manifests, preview the operator's plan, read and operate the CRs of a cluster, print the CRD and schema",
     )
-    .version(packageVersion(), "-v, --version")
+    .version(version, "-v, --version")
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
@@ -50,13 +40,21 @@ export function buildProgram(context: CommandContext, name = "vvpctl"): Command 
     validateCommand(context),
     planCommand(context),
     getCommand(context),
+    statusCommand(context),
+    nonceCommand("savepoint", context),
+    nonceCommand("restart", context),
     crdCommand(context),
     schemaCommand(context),
     krmCommand(context),
+    versionCommand(context, name, version),
+    completionCommand(context, name),
   ]) {
     command.copyInheritedSettings(program);
     program.addCommand(command);
   }
+  const complete = completeCommand(context, name);
+  complete.copyInheritedSettings(program);
+  program.addCommand(complete, { hidden: true });
   return program;
 }
 

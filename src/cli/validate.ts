@@ -12,6 +12,7 @@ import {
   resultFor,
   type ValidationReport,
 } from "./findings.js";
+import { kindProblem, templatePosition, withEnumHint } from "./hints.js";
 import type { InputProblem, SourceText } from "./inputs.js";
 
 /** The webhook options as the command line gives them. */
@@ -33,7 +34,29 @@ export function validateSources(
   options: CheckOptions,
 ): ValidationReport {
   const resources: ResourceResult[] = problems.map(problemResult);
-  for (const source of sources) resources.push(...validateSource(source, options));
+  // namespace/name → where it was first defined, for the duplicate warning.
+  const defined = new Map<string, string>();
+  for (const source of sources) {
+    resources.push(
+      ...validateSource(source, options, (object, result) => {
+        if (!isVvpDeploymentObject(object.value)) return;
+        const key = `${result.namespace}/${result.name}`;
+        const first = defined.get(key);
+        const here = object.locate("metadata.name");
+        if (first === undefined) {
+          defined.set(key, `${source.name}:${here.line}:${here.column}`);
+          return;
+        }
+        result.findings.push({
+          severity: "warning",
+          field: "metadata.name",
+          message: `${result.namespace === "" ? "" : `${result.namespace}/`}${result.name} is also defined at ${first}: applied together, the later one replaces the earlier`,
+          reason: "Duplicate",
+          position: here,
+        });
+      }),
+    );
+  }
   return { resources };
 }
 
@@ -62,8 +85,32 @@ function unnamedError(filename: string, finding: Finding): ResourceResult {
   };
 }
 
-/** The results of one source text: syntax errors first, then each object in order. */
-export function validateSource(source: SourceText, options: CheckOptions): ResourceResult[] {
+/** The one-line message of a file that is a template, not a manifest. */
+export const TEMPLATE_MESSAGE =
+  "looks like a Helm or Go template ({{ … }}): render it first: helm template … | vvpctl validate";
+
+/**
+ * The results of one source text: syntax errors first, then each object in
+ * order (`onObject` sees each object's result as it is made). A Helm or Go
+ * template gives one error and nothing else.
+ */
+export function validateSource(
+  source: SourceText,
+  options: CheckOptions,
+  onObject?: (object: ManifestObject, result: ResourceResult) => void,
+): ResourceResult[] {
+  const template = templatePosition(source.text);
+  if (template !== undefined) {
+    return [
+      unnamedError(source.name, {
+        severity: "error",
+        field: ROOT_FIELD,
+        message: TEMPLATE_MESSAGE,
+        reason: "TemplateNotRendered",
+        position: template,
+      }),
+    ];
+  }
   const parsed = parseManifests(source.text);
   const results: ResourceResult[] = parsed.syntaxErrors.map((error) =>
     unnamedError(source.name, {
@@ -74,7 +121,11 @@ export function validateSource(source: SourceText, options: CheckOptions): Resou
       position: error.position,
     }),
   );
-  for (const object of parsed.objects) results.push(checkObject(source.name, object, options));
+  for (const object of parsed.objects) {
+    const result = checkObject(source.name, object, options);
+    onObject?.(object, result);
+    results.push(result);
+  }
   return results;
 }
 
@@ -95,7 +146,19 @@ export function checkObject(
       },
     ]);
   }
-  if (!isVvpDeploymentObject(object.value)) return resultFor(filename, object, "skipped", []);
+  if (!isVvpDeploymentObject(object.value)) {
+    const problem = kindProblem(object.value);
+    if (problem === undefined) return resultFor(filename, object, "skipped", []);
+    return resultFor(filename, object, "invalid", [
+      {
+        severity: "error",
+        field: problem.field,
+        message: problem.message,
+        reason: "FieldValueNotSupported",
+        position: object.locate(problem.field),
+      },
+    ]);
+  }
   const findings = findingsOf(object, options);
   const invalid = findings.some((finding) => finding.severity === "error");
   return resultFor(filename, object, invalid ? "invalid" : "valid", findings);
@@ -126,7 +189,14 @@ export function findingsOf(object: ManifestObject, options: CheckOptions): Findi
         }
       : error,
   );
-  const findings: Finding[] = errors.map((error) => placed(object, "error", error));
+  const findings: Finding[] = errors.map((error) =>
+    namespaceSetLater(error, object.value, options)
+      ? placed(object, "warning", {
+          ...error,
+          message: `${error.message} (not set here: fine when kustomize or kubectl apply -n sets it)`,
+        })
+      : placed(object, "error", { ...error, message: withEnumHint(error.message) }),
+  );
   if (options.instanceId === undefined && owner !== undefined) {
     findings.push(
       placed(object, "warning", {
@@ -149,6 +219,23 @@ export function findingsOf(object: ManifestObject, options: CheckOptions): Findi
     (a, b) =>
       (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
       (a.position?.column ?? 0) - (b.position?.column ?? 0),
+  );
+}
+
+/**
+ * A CR without metadata.namespace checked against --namespaces: kustomize
+ * bases and `kubectl apply -n` set it later, so it is a warning, not an error.
+ */
+function namespaceSetLater(
+  error: { field: string; reason: string },
+  value: unknown,
+  options: CheckOptions,
+): boolean {
+  return (
+    options.watchedNamespaces !== undefined &&
+    error.field === "metadata.namespace" &&
+    error.reason === "FieldValueRequired" &&
+    identityOf(value).namespace === ""
   );
 }
 

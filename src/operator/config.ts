@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatDuration, parseDurationMs } from "./duration.js";
 
@@ -217,6 +218,7 @@ export function buildCommand(): Command {
       "Runs the VvpDeployment controller with leader election, the validating admission webhook, health probes and Prometheus metrics.",
     )
     .helpOption("-h, --help", "show this help")
+    .version(packageVersion(), "--version", "print the version")
     .allowExcessArguments(false)
     .exitOverride();
   for (const spec of FLAGS) {
@@ -229,6 +231,24 @@ export function buildCommand(): Command {
     "\nEvery flag can also be set by the environment variable in brackets; a flag wins over its variable.",
   );
   return command;
+}
+
+/** The package version, from package.json beside `src/` or `dist/`; "unknown" when not found. */
+function packageVersion(): string {
+  for (const path of ["../../package.json", "../package.json"]) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (json.name === "vvp-deployment-sdk" && typeof json.version === "string") {
+        return json.version;
+      }
+    } catch {
+      // Not in this layout: the next.
+    }
+  }
+  return "unknown";
 }
 
 class UsageError extends Error {}
@@ -258,7 +278,11 @@ export function parseCommandLine(
     command.parse([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.help" ||
+        error.code === "commander.version"
+      ) {
         return { kind: "exit", code: 0, stdout: helpText };
       }
       return usage(firstLine(commanderError) || error.message);

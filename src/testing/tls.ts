@@ -1,7 +1,28 @@
 // A throwaway certificate authority and a server certificate for 127.0.0.1,
 // generated at start (EC P-256, fast), so clients verify TLS for real.
 
-import { generate } from "selfsigned";
+// selfsigned is an optional peer dependency of ./testing (it is no
+// dependency of the library or the operator): loaded on first use.
+type Generate = typeof import("selfsigned").generate;
+
+let loaded: Promise<Generate> | undefined;
+
+async function loadGenerate(): Promise<Generate> {
+  loaded ??= import("selfsigned").then(
+    (module) => module.generate,
+    (error: unknown) => {
+      loaded = undefined;
+      const code = (error as { code?: unknown }).code;
+      if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+        throw new Error(
+          "vvp-deployment-sdk/testing needs selfsigned, an optional peer dependency, for its test certificates: npm install --save-dev selfsigned@^5.5.0",
+        );
+      }
+      throw error;
+    },
+  );
+  return loaded;
+}
 
 /** PEM material of the test CA and the server's certificate. */
 export interface TestTls {
@@ -24,6 +45,7 @@ export interface TestTlsOptions {
 
 /** Generates a CA and a server certificate for localhost and 127.0.0.1, valid for a day. */
 export async function generateTestTls(options: TestTlsOptions = {}): Promise<TestTls> {
+  const generate = await loadGenerate();
   const commonName = options.commonName ?? "fake-kubernetes";
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 24 * 3600_000);

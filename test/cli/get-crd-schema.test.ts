@@ -96,7 +96,7 @@ describe("vvpctl get", () => {
       "good.yaml": WITH_STATUS,
       "bad.yaml": "apiVersion: ververica.platform/v1\nkind: VvpDeployment\nmetadata: {name: a\n",
     });
-    const result = await runCli(["get", "good.yaml", "bad.yaml"], { cwd: dir });
+    const result = await runCli(["get", "-f", "good.yaml", "-f", "bad.yaml"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual([
       expect.stringMatching(/^bad\.yaml:4:1: error: <root>: not valid YAML: .* \(InvalidYAML\)$/),
@@ -165,6 +165,6 @@ describe("the program", () => {
       now: () => new Date(),
     };
     expect(await run(["validate", "--help"], io, { name: "kubectl vvp" })).toBe(0);
-    expect(out).toContain("Usage: kubectl vvp validate [options] <paths...>");
+    expect(out).toContain("Usage: kubectl vvp validate [options] [paths...]");
   });
 });

@@ -1,6 +1,7 @@
 // End-to-end runs of the real process: exit codes, stdin, flushing and one-line
 // errors as a shell or CI sees them.
 import { spawnSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { example, REPOSITORY, tempDir } from "./support.js";
@@ -77,5 +78,54 @@ describe("vvpctl as a process", () => {
     );
     expect(result.stdout.trim()).toBe("function function");
     expect(result.status).toBe(0);
+  });
+});
+
+describe("vvpctl as a process: bounded stdin, plugin names", () => {
+  it("stops reading an endless stdin at the limit with one line, exit 2", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "validate", "-"], {
+      cwd: REPOSITORY,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    let written = 0;
+    let open = true;
+    child.stdin.on("error", () => {
+      open = false;
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const pump = () => {
+      while (open && written < 1024 * 1024 * 1024) {
+        written += chunk.length;
+        if (!child.stdin.write(chunk)) {
+          child.stdin.once("drain", pump);
+          return;
+        }
+      }
+    };
+    pump();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    open = false;
+    expect(code).toBe(2);
+    expect(stdout).toContain("<stdin>: error: <root>: is over the 3.0 MiB limit");
+    // The writer was cut off near the limit, not after reading gigabytes.
+    expect(written).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it("run as kubectl_complete-vvp, answers kubectl's completion request", () => {
+    const dir = tempDir();
+    const link = join(dir, "kubectl_complete-vvp");
+    symlinkSync(MAIN, link);
+    const result = spawnSync(process.execPath, ["--import", "tsx", link, "sa"], {
+      cwd: REPOSITORY,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("savepoint\t");
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toMatch(/^:\d+$/);
   });
 });

@@ -18,6 +18,9 @@ export interface RunOptions {
   cwd?: string;
   now?: string;
   fetch?: typeof fetch;
+  /** Standard input is a terminal. */
+  stdinIsTTY?: boolean;
+  env?: Record<string, string>;
 }
 
 /** The repository root, so tests can name examples/ by relative path. */
@@ -34,10 +37,15 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
     stderr: (text) => {
       stderr += text;
     },
-    readStdin: async () =>
-      typeof options.stdin === "string"
-        ? Buffer.from(options.stdin)
-        : (options.stdin ?? Buffer.alloc(0)),
+    readStdin: async (maxBytes) => {
+      const all =
+        typeof options.stdin === "string"
+          ? Buffer.from(options.stdin)
+          : (options.stdin ?? Buffer.alloc(0));
+      return maxBytes === undefined ? all : all.subarray(0, maxBytes + 1);
+    },
+    ...(options.stdinIsTTY === undefined ? {} : { stdinIsTTY: options.stdinIsTTY }),
+    env: options.env ?? {},
     cwd: options.cwd ?? REPOSITORY,
     now: () => new Date(options.now ?? "2026-01-01T00:10:00Z"),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),

@@ -39,7 +39,12 @@ describe("vvpctl validate", () => {
     ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
+    // The two examples and the copy are one CR (same namespace/name) written three ways.
     expect(lines(result.stdout)).toEqual([
+      expect.stringMatching(
+        /^examples\/patch-minimal\.yaml:4:9: warning: metadata\.name: my-deploy-namespace\/my-deployment is also defined at .*cr\.yaml:5:9: .*\(Duplicate\)$/,
+      ),
+      expect.stringMatching(/^examples\/put-minimal\.yaml:4:9: warning: .*\(Duplicate\)$/),
       "3 VvpDeployments checked: 3 valid, 0 invalid; 0 other documents skipped; 0 input errors",
     ]);
   });
@@ -309,7 +314,8 @@ describe("vvpctl validate", () => {
         stdin: Buffer.alloc(10 * 1024 * 1024, 0x61),
       });
       expect(result.code).toBe(2);
-      expect(result.stdout).toContain("<stdin>: error: <root>: is 10.0 MiB");
+      // Read one byte past the limit and no further: the size is not known.
+      expect(result.stdout).toContain("<stdin>: error: <root>: is over the 3.0 MiB limit");
     });
 
     it("binary garbage", async () => {
@@ -380,7 +386,8 @@ describe("vvpctl validate", () => {
         ["validate", "-o", "xml", "x"],
         ["validate"],
       ]) {
-        const result = await runCli(argv);
+        // No path reads stdin, unless it is a terminal (which would only wait).
+        const result = await runCli(argv, { stdinIsTTY: true });
         expect(result.code).toBe(2);
         expect(lines(result.stderr)).toHaveLength(1);
         expect(result.stderr).toMatch(/^error: /);

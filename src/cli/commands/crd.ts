@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { renderCrdYaml, renderJsonSchema } from "../../crd/index.js";
 import type { CommandContext } from "../context.js";
 
 /** `vvpctl crd`: the generated CustomResourceDefinition, as `crds/` holds it. */
@@ -8,7 +7,8 @@ export function crdCommand(context: CommandContext): Command {
     .description(
       "print the VvpDeployment CustomResourceDefinition (YAML), e.g. | kubectl apply -f -",
     )
-    .action(() => {
+    .action(async () => {
+      const { renderCrdYaml } = await import("../../crd/index.js");
       context.io.stdout(renderCrdYaml());
     });
 }
@@ -17,7 +17,8 @@ export function crdCommand(context: CommandContext): Command {
 export function schemaCommand(context: CommandContext): Command {
   return new Command("schema")
     .description("print the JSON Schema (draft 2020-12) of the VvpDeployment for editors")
-    .action(() => {
+    .action(async () => {
+      const { renderJsonSchema } = await import("../../crd/index.js");
       context.io.stdout(renderJsonSchema());
     });
 }

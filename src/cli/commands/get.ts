@@ -1,41 +1,44 @@
 import { Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { renderTable } from "../get.js";
-import { readInputs } from "../inputs.js";
-import { findingLine } from "../output.js";
+import { addKubeOptions, type KubeOptionValues } from "./kube-options.js";
 
-/** `vvpctl get FILE…|-`: the kubectl table of CRs read from YAML. */
+/** The options of `vvpctl get`. */
+export interface GetFlags extends KubeOptionValues {
+  allNamespaces?: boolean;
+  output?: "wide" | "yaml" | "json" | "name";
+  filename: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `kubectl vvp get [NAME]`: the `kubectl get vvpdeployments` table, from the cluster or from files (-f). */
 export function getCommand(context: CommandContext): Command {
-  return new Command("get")
+  const command = new Command("get")
     .description(
-      "print the `kubectl get vvpdeployments` table for CRs given as YAML (e.g. kubectl get -o yaml)",
+      "list VvpDeployments with the CRD's printer columns, from the cluster (client-node) or from files (-f)",
     )
-    .argument("<paths...>", "files, directories or - for stdin")
+    .argument("[name]", "one VvpDeployment by name");
+  addKubeOptions(command)
+    .option("-A, --all-namespaces", "list the VvpDeployments of every namespace")
     .addOption(
-      new Option("-o, --output <format>", "wide adds the sub-condition columns").choices(["wide"]),
+      new Option(
+        "-o, --output <format>",
+        "wide adds the sub-condition columns; yaml and json print the objects; name prints kind/name",
+      ).choices(["wide", "yaml", "json", "name"]),
     )
-    .action(async (paths: string[], flags: { output?: "wide" }) => {
-      const { io } = context;
-      const inputs = await readInputs(paths, io);
-      for (const problem of inputs.problems) {
-        io.stderr(
-          `${findingLine(problem.name, { severity: "error", field: "<root>", message: problem.problem, reason: "InputError" })}\n`,
-        );
-      }
-      let invalid = false;
-      const table = renderTable({
-        sources: inputs.sources,
-        wide: flags.output === "wide",
-        now: io.now().toISOString(),
-        onSyntaxError: (name, position, message) => {
-          invalid = true;
-          io.stderr(
-            `${findingLine(name, { severity: "error", field: "<root>", message: `not valid YAML: ${message}`, reason: "InvalidYAML", position })}\n`,
-          );
-        },
-      });
-      if (table === undefined) io.stderr("No resources found.\n");
-      else io.stdout(table);
-      if (inputs.problems.length > 0 || invalid) context.exit(2);
+    .option(
+      "-f, --filename <path>",
+      "read the CRs from a file, a directory or - for stdin instead of the cluster (repeatable)",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 listed, 1 not found, 2 usage, input or cluster error.\nThe cluster is read through @kubernetes/client-node (npm install @kubernetes/client-node@^1.4.0).",
+    )
+    .action(async (name: string | undefined, flags: GetFlags) => {
+      const { runGet } = await import("../get-run.js");
+      await runGet(name, flags, context);
     });
+  return command;
 }

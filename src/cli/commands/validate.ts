@@ -1,31 +1,32 @@
 import { Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { commaList } from "../context.js";
-import { parseManifests } from "../documents.js";
-import { CliUsageError } from "../errors.js";
-import { isVvpDeploymentObject, reportExitCode } from "../findings.js";
-import { readInputs } from "../inputs.js";
-import { renderReport, VALIDATE_FORMATS, type ValidateFormat } from "../output.js";
-import { validateSources } from "../validate.js";
 
-interface ValidateFlags {
+/** The output formats of `validate` (the renderers live in output.ts, loaded on use). */
+export const VALIDATE_FORMATS = ["text", "json", "junit", "sarif"] as const;
+
+/** The options of `vvpctl validate`. */
+export interface ValidateFlags {
   instanceId?: string;
   namespaces?: string;
   apiKey: boolean;
   old?: string;
-  output: ValidateFormat;
+  output: (typeof VALIDATE_FORMATS)[number];
   json?: boolean;
+  strict?: boolean;
+  exclude: string[];
 }
 
-/** `vvpctl validate [paths…|-]`. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `vvpctl validate [paths…|-]`: definitions only; the work is loaded when it runs. */
 export function validateCommand(context: CommandContext): Command {
   return new Command("validate")
     .description(
       "check VvpDeployment manifests with the admission webhook's rules; every finding as file:line:col",
     )
     .argument(
-      "<paths...>",
-      "files, directories (*.yaml, *.yml, *.json, recursively) or - for stdin",
+      "[paths...]",
+      "files, directories (*.yaml, *.yml, *.json, recursively) or - for stdin (the default)",
     )
     .option(
       "--instance-id <id>",
@@ -40,6 +41,13 @@ export function validateCommand(context: CommandContext): Command {
       "--old <file>",
       "the previous versions, to check an update against the immutable fields",
     )
+    .option("--strict", "warnings fail too (exit 1), for CI gates")
+    .option(
+      "--exclude <glob>",
+      "leave out paths of a directory walk matching this glob (repeatable); node_modules, .git and hidden folders are always skipped",
+      collect,
+      [],
+    )
     .addOption(
       new Option("-o, --output <format>", "output format")
         .choices(VALIDATE_FORMATS)
@@ -48,42 +56,10 @@ export function validateCommand(context: CommandContext): Command {
     .option("--json", "shorthand for -o json")
     .addHelpText(
       "after",
-      "\nExit codes: 0 all valid, 1 findings (an invalid VvpDeployment), 2 usage or input error.\nDocuments that are not VvpDeployments are skipped and counted.",
+      "\nExit codes: 0 all valid, 1 findings (an invalid VvpDeployment; with --strict also a warning), 2 usage or input error.\nDocuments that are not VvpDeployments are skipped and counted; a kind of the ververica.platform group that is not ours, or one close to VvpDeployment, is an error.\nA Helm or Go template must be rendered first: helm template … | vvpctl validate",
     )
     .action(async (paths: string[], flags: ValidateFlags) => {
-      const { io } = context;
-      const inputs = await readInputs(paths, io);
-      const oldObjects = flags.old === undefined ? undefined : await readOld(flags.old, context);
-      const report = validateSources(inputs.sources, inputs.problems, {
-        ...(flags.instanceId === undefined ? {} : { instanceId: flags.instanceId }),
-        ...(flags.namespaces === undefined
-          ? {}
-          : { watchedNamespaces: commaList(flags.namespaces) }),
-        apiKeyValidation: flags.apiKey,
-        ...(oldObjects === undefined ? {} : { oldObjects }),
-      });
-      io.stdout(renderReport(report, flags.json === true ? "json" : flags.output));
-      context.exit(reportExitCode(report));
+      const { runValidate } = await import("../validate-run.js");
+      await runValidate(paths, flags, context);
     });
-}
-
-/** The VvpDeployments of the `--old` file; an unusable file is a usage error. */
-async function readOld(path: string, context: CommandContext): Promise<unknown[]> {
-  const read = await readInputs([path], context.io);
-  const problem = read.problems[0];
-  if (problem !== undefined) throw new CliUsageError(`--old ${problem.name}: ${problem.problem}`);
-  const objects: unknown[] = [];
-  for (const source of read.sources) {
-    const parsed = parseManifests(source.text);
-    const syntax = parsed.syntaxErrors[0];
-    if (syntax !== undefined) {
-      throw new CliUsageError(
-        `--old ${source.name}:${syntax.position.line}:${syntax.position.column}: not valid YAML: ${syntax.message}`,
-      );
-    }
-    for (const object of parsed.objects) {
-      if (isVvpDeploymentObject(object.value)) objects.push(object.value);
-    }
-  }
-  return objects;
 }
