@@ -3,8 +3,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import type { FieldValidation } from "./crd-enforcement.js";
 import { type Authorizer, accessReviewNamespace, reviewAccess } from "./access-reviews.js";
+import type { FieldValidation } from "./crd-enforcement.js";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery.js";
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
