@@ -17,6 +17,7 @@ local NEEDS_ACTION = {
   AppManagerRecordNotFound = true,
   DBRecordMissing = true,
   ResourceDeleted = true,
+  DeploymentNotOwned = true,
   AppManagerCreateFailed = true,
   SavepointBlocked = true,
   RestartBlocked = true,

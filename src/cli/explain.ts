@@ -40,6 +40,12 @@ export const EXPLANATIONS: Readonly<Record<string, Readonly<Record<string, Expla
       action:
         "Delete the CR with kubectl delete vvpdeployment <name> --force and recreate it if needed.",
     },
+    DeploymentNotOwned: {
+      meaning:
+        "The mapping record names a Ververica Platform deployment that does not carry this CR's cr-uid annotation or this operator's owner label; nothing is written to it.",
+      action:
+        "Manual intervention required: find out who changed the mapping record or the deployment's marks, and restore them.",
+    },
     AppManagerCreateFailed: {
       meaning: "Creating the deployment in Ververica Platform failed.",
       action:

@@ -19,13 +19,14 @@ export interface GitOpsHealth {
 /**
  * Reasons that need a person when their condition is unhealthy (False, or
  * Unknown): the seed's "manual intervention" rows, the blocked nonces, sync
- * disabled, a refused projection (ours) and a token problem (ours, on
- * Healthy). DeletionBlocked True needs a person whatever its reason.
+ * disabled, a refused projection (ours), a deployment that is not this
+ * CR's (ours) and a token problem (ours, on Healthy). DeletionBlocked True needs a person whatever its reason.
  */
 export const NEEDS_ACTION_REASONS: readonly string[] = [
   "AppManagerRecordNotFound",
   "DBRecordMissing",
   "ResourceDeleted",
+  "DeploymentNotOwned",
   "AppManagerCreateFailed",
   "SavepointBlocked",
   "RestartBlocked",
