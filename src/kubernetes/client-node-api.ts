@@ -51,6 +51,13 @@ export interface ClientNodeKubeApiOptions {
   requestTimeoutMs?: number;
   /** Objects per list page (default 500, as client-go). */
   listPageSize?: number;
+  /**
+   * Share one keep-alive agent with every other KubeApi of this KubeConfig
+   * made with this flag (default false: an agent of its own). The operator
+   * sets it for its controller and its webhook, so the webhook's checks
+   * travel over the controller's connections with their own deadline.
+   */
+  shareAgent?: boolean;
 }
 
 /** Creates the KubeApi of a KubeConfig. */
@@ -60,7 +67,11 @@ export function createClientNodeKubeApi(
 ): KubeApi {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const TRANSPORT = transportOptions(kubeConfig, options.requestTimeoutMs ?? 30_000);
+  const TRANSPORT = transportOptions(
+    kubeConfig,
+    options.requestTimeoutMs ?? 30_000,
+    options.shareAgent ?? false,
+  );
   const pageSize = options.listPageSize ?? 500;
   const MERGE_PATCH = setHeaderOptions("Content-Type", PatchStrategy.MergePatch, TRANSPORT);
 
@@ -200,11 +211,16 @@ export function createClientNodeKubeApi(
  * carries a deadline, so a call never hangs. The agent takes the KubeConfig's
  * TLS settings; authentication headers are still set per request by client-node.
  */
-function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): ConfigurationOptions {
-  // One agent per KubeConfig: the operator's webhook reads Secrets over the
-  // controller's connections (its own deadline, the same keep-alive sockets).
+function transportOptions(
+  kubeConfig: KubeConfig,
+  timeoutMs: number,
+  share: boolean,
+): ConfigurationOptions {
+  // Shared: one agent per KubeConfig among the KubeApis that share (the
+  // operator's controller and webhook); otherwise one of its own.
+  let own: Promise<http.Agent | undefined> | undefined;
   const sharedAgent = () => {
-    let agent = SHARED_AGENTS.get(kubeConfig);
+    let agent = share ? SHARED_AGENTS.get(kubeConfig) : own;
     if (agent !== undefined) return agent;
     agent = (async () => {
       const options: https.RequestOptions = {};
@@ -214,7 +230,8 @@ function transportOptions(kubeConfig: KubeConfig, timeoutMs: number): Configurat
       const settings = { ...base.options, keepAlive: true, maxSockets: 64 };
       return base instanceof https.Agent ? new https.Agent(settings) : new http.Agent(settings);
     })();
-    SHARED_AGENTS.set(kubeConfig, agent);
+    if (share) SHARED_AGENTS.set(kubeConfig, agent);
+    else own = agent;
     return agent;
   };
   return {

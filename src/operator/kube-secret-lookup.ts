@@ -101,7 +101,7 @@ export function createWebhookKubeChecks(
 
 /** A KubeApi on this KubeConfig for the webhook (the controller's shared agent; a 5 s deadline by default). */
 export function createWebhookKubeApi(kubeConfig: KubeConfig, requestTimeoutMs = 5_000): KubeApi {
-  return createClientNodeKubeApi(kubeConfig, { requestTimeoutMs });
+  return createClientNodeKubeApi(kubeConfig, { requestTimeoutMs, shareAgent: true });
 }
 
 /**

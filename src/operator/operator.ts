@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
+import { createClientNodeKubeApi } from "../kubernetes/client-node-api.js";
 import {
   createVvpDeploymentController,
   type VvpDeploymentController,
@@ -67,6 +68,8 @@ export async function startOperator(
   });
   const controller = createVvpDeploymentController({
     kubeConfig,
+    // Its keep-alive agent is shared with the webhook's checks (createWebhookKubeApi).
+    kubeApi: createClientNodeKubeApi(kubeConfig, { shareAgent: true }),
     instanceId: config.instanceId,
     watchedNamespaces: config.watchedNamespaces,
     vvp: {

@@ -63,13 +63,20 @@ const alice = { username: "alice", groups: ["team-a"] };
 
 describe("the webhook's Kubernetes checks", () => {
   it("share the controller's keep-alive connections: 40 reviews, a handful of connections", async () => {
-    // The controller's KubeApi on the same KubeConfig, used first.
-    const controllerApi = createClientNodeKubeApi(kubeConfig);
+    // The controller's KubeApi as the operator makes it (sharing its agent), used first.
+    const controllerApi = createClientNodeKubeApi(kubeConfig, { shareAgent: true });
     await controllerApi.get("secrets", NAMESPACE, "team-a-vvp");
     const before = connections;
     expect(before).toBe(1);
     // No cache: every review reads the Secret and asks the access review.
     const checks = createWebhookKubeChecks(createWebhookKubeApi(kubeConfig), { cacheTtlMs: 0 });
+    kube.clearRequests();
+    // One at a time: the controller's idle connection carries them all.
+    for (let index = 0; index < 5; index++) {
+      await checks.accessReview({ namespace: NAMESPACE, name: `vvp-${index}`, user: alice });
+      await checks.secretLookup(NAMESPACE, `vvp-${index}`);
+    }
+    expect(connections).toBe(before);
     kube.clearRequests();
     for (let round = 0; round < 10; round++) {
       await Promise.all(
