@@ -161,11 +161,11 @@ export const HEADER = [
 
 /** The rows as a markdown table. */
 export function markdownTable(rows: readonly BenchRow[]): string {
-  const escape = (cell: string) => cell.replaceAll("|", "\\|");
+  const escapePipes = (cell: string) => cell.replaceAll("|", "\\|");
   return [
     `| ${HEADER.join(" | ")} |`,
     `|${HEADER.map(() => "---").join("|")}|`,
-    ...rows.map((row) => `| ${cells(row).map(escape).join(" | ")} |`),
+    ...rows.map((row) => `| ${cells(row).map(escapePipes).join(" | ")} |`),
   ].join("\n");
 }
 
