@@ -40,8 +40,9 @@ export interface VvpSimulatorOptions {
   clock?: "manual" | "wall";
   /**
    * Called as each request has arrived whole (its body read), before it is
-   * decided: `receivedAt` is `performance.timeOrigin + performance.now()`, so
-   * a benchmark can stamp when VVP received a call, in any process.
+   * decided: `receivedAt` is milliseconds since the epoch with sub-millisecond
+   * precision (the performance clock's), so a benchmark can stamp when VVP
+   * received a call, in any process.
    */
   onRequest?: (request: ReceivedRequest) => void;
 }
