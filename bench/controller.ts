@@ -20,6 +20,7 @@ import {
 import { startVvpSimulator, type VvpSimulator } from "../src/simulator/index.js";
 import { type FakeKubernetes, startFakeKubernetes } from "../src/testing/index.js";
 import { createVvpClient } from "../src/vvp-client/index.js";
+import { fleetCr } from "./fleet-cr.js";
 import { type BenchRow, interleave, rowOf, timed } from "./harness.js";
 
 const TOKEN = "bench-token";
@@ -40,41 +41,6 @@ interface World {
   /** When VVP received each PATCH, by path (epoch ms). */
   patchesReceived: Map<string, number>;
   close(): Promise<void>;
-}
-
-/** A CR of `fleet` in PATCH mode; its VVP deployment lives in the VVP namespace of the fleet's name. */
-export function fleetCr(
-  namespace: string,
-  index: number,
-  owner = INSTANCE_ID,
-): Record<string, unknown> {
-  return {
-    apiVersion: "ververica.platform/v1",
-    kind: "VvpDeployment",
-    metadata: {
-      name: `cr-${index}`,
-      namespace,
-      labels: { [OWNER]: owner },
-      annotations: { apikeySecretName: "my-vvp-apikey" },
-    },
-    spec: {
-      syncingMode: "PATCH",
-      deployment: {
-        metadata: { name: `cr-${index}`, namespace },
-        spec: {
-          state: "CANCELLED",
-          deploymentTargetName: "default",
-          template: {
-            spec: {
-              artifact: { kind: "JAR", jarUri: "s3://my-bucket/artifacts/MyJob.jar" },
-              engineVersionName: "vera-4.1-flink-1.20",
-              parallelism: 1,
-            },
-          },
-        },
-      },
-    },
-  };
 }
 
 export async function until(
