@@ -1,8 +1,6 @@
 // Fleet bench child: the fake API server in its own process. Prints its
-// kubeconfig to the parent over IPC; seeds CRs on request, without a
-// controller (status empty, nothing in VVP yet).
+// kubeconfig to the parent over IPC, and its CPU time on request.
 import { startFakeKubernetes } from "../../src/testing/index.js";
-import { fleetCr } from "../fleet-cr.js";
 
 const namespaces = (process.env.FLEET_NAMESPACES ?? "").split(",");
 const kube = await startFakeKubernetes({
@@ -19,16 +17,8 @@ for (const namespace of namespaces) {
   });
 }
 const started = process.cpuUsage();
-process.on("message", (message: { type: string; crs?: number; shards?: number }) => {
-  if (message.type === "seed") {
-    const crs = message.crs ?? 0;
-    const shards = message.shards ?? 1;
-    for (let index = 0; index < crs; index += 1) {
-      const namespace = namespaces[index % namespaces.length] ?? "default";
-      kube.apply(fleetCr(namespace, index, `shard-${index % shards}`));
-    }
-    process.send?.({ type: "seeded" });
-  } else if (message.type === "cpu") {
+process.on("message", (message: { type: string }) => {
+  if (message.type === "cpu") {
     const usage = process.cpuUsage(started);
     process.send?.({ type: "cpu", seconds: (usage.user + usage.system) / 1e6 });
   } else if (message.type === "stop") {
