@@ -12,7 +12,8 @@ const controller = createVvpDeploymentController({
   watchedNamespaces: (process.env.FLEET_NAMESPACES ?? "").split(","),
   vvp: { baseUrl: process.env.FLEET_VVP_URL ?? "" },
   concurrency: 16,
-  resyncPeriodMs: 24 * 3_600_000,
+  // The default: the steady state's 300 s requeue is left to the resync.
+  resyncPeriodMs: 300_000,
   tokenTtlMs: 3_600_000,
 });
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -32,6 +33,14 @@ process.on("message", async (message: { type: string; crs?: number }) => {
       heapUsed: process.memoryUsage().heapUsed,
       cpuSeconds: (usage.user + usage.system) / 1e6,
     });
+  } else if (message.type === "quiet") {
+    // No work queued, running or scheduled: what a steady resync starts from.
+    const begin = Date.now();
+    while (!idle() || controller.stats().delayed > 0) {
+      if (Date.now() - begin > 120_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    process.send?.({ type: "quiet", delayed: controller.stats().delayed });
   } else if (message.type === "resync") {
     while (!idle()) await new Promise((resolve) => setTimeout(resolve, 5));
     const before = controller.stats().reconciles;
