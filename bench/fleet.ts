@@ -11,7 +11,7 @@
 // With --profile DIR every process writes a V8 CPU profile there
 // (node --cpu-prof) and the top functions of the busiest one are printed.
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { createClientNodeKubeApi } from "../src/kubernetes/client-node-api.js";
@@ -238,22 +238,39 @@ if (PROFILE !== undefined) {
   ] as const;
   const [busiest] = [...cpu].sort((a, b) => b[1] - a[1])[0] ?? ["kube"];
   const directory = join(PROFILE, busiest);
+  // A process writes one profile per thread (tsx's loader runs in one): the busy one is the main thread's.
   const file = readdirSync(directory)
     .filter((name) => name.endsWith(".cpuprofile"))
-    .sort((a, b) => statSync(join(directory, b)).size - statSync(join(directory, a)).size)[0];
+    .map((name) => ({ name, busy: busyTime(join(directory, name)) }))
+    .sort((a, b) => b.busy - a.busy)[0]?.name;
   if (file !== undefined) {
     console.log(`\nbusiest process: ${busiest}; top self time in ${join(busiest, file)}:`);
     console.log(topFunctions(join(directory, file), 15));
   }
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Microseconds a profile spent outside "(idle)". */
+function busyTime(path: string): number {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
+  const idle = new Set(
+    profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id),
+  );
+  let busy = 0;
+  profile.samples.forEach((id, index) => {
+    if (!idle.has(id)) busy += profile.timeDeltas[index] ?? 0;
+  });
+  return busy;
+}
+
 /** The functions with the most self time in a .cpuprofile, as text lines. */
 function topFunctions(path: string, count: number): string {
-  const profile = JSON.parse(readFileSync(path, "utf8")) as {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-    samples: number[];
-    timeDeltas: number[];
-  };
+  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
   const time = new Map<number, number>();
   profile.samples.forEach((id, index) => {
     time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
