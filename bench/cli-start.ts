@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { BenchResult } from "./reconcile.js";
+import type { BenchRow } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -55,7 +55,12 @@ function sorted(values: number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }
 
-function row(name: string, subject: readonly string[], floor: readonly string[]): BenchResult {
+function row(
+  name: string,
+  floorName: string,
+  subject: readonly string[],
+  floor: readonly string[],
+): BenchRow {
   cpuMs(subject);
   cpuMs(floor);
   const subjects: number[] = [];
@@ -78,22 +83,29 @@ function row(name: string, subject: readonly string[], floor: readonly string[])
   const middle = Math.floor(ROUNDS / 2);
   const r = sorted(ratios);
   return {
-    name: `${name} (ratio min/median/max ${r[0]?.toFixed(2)}/${r[middle]?.toFixed(2)}/${r.at(-1)?.toFixed(2)})`,
-    ratio: r[middle] ?? Number.NaN,
-    subjectMicroseconds: sorted(subjects)[middle] ?? Number.NaN,
-    baselineMicroseconds: sorted(floors)[middle] ?? Number.NaN,
-    target: TARGET,
+    name,
+    floor: floorName,
+    subject: sorted(subjects)[middle] ?? Number.NaN,
+    floorValue: sorted(floors)[middle] ?? Number.NaN,
     unit: "ms CPU",
-  } as BenchResult;
+    ratio: {
+      min: r[0] ?? Number.NaN,
+      median: r[middle] ?? Number.NaN,
+      max: r.at(-1) ?? Number.NaN,
+    },
+    rounds: ROUNDS,
+    goal: TARGET,
+  };
 }
 
 /** The two cold-start rows. */
-export async function benchCliStart(): Promise<BenchResult[]> {
+export async function benchCliStart(): Promise<BenchRow[]> {
   ensureBuilt();
   return [
-    row("vvpctl --version cold start vs node -e 0", [CLI, "--version"], ["-e", "0"]),
+    row("vvpctl --version, cold start", "node -e 0", [CLI, "--version"], ["-e", "0"]),
     row(
-      `vvpctl validate ${FILE} cold start vs node + yaml parse of it`,
+      `vvpctl validate ${FILE}, cold start`,
+      `node parsing ${FILE} with the yaml package`,
       [CLI, "validate", "--instance-id", "my-operator", FILE],
       [FLOOR, FILE],
     ),
@@ -104,7 +116,7 @@ export async function benchCliStart(): Promise<BenchResult[]> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const result of await benchCliStart()) {
     console.log(
-      `${result.name}: ${result.subjectMicroseconds.toFixed(1)} vs ${result.baselineMicroseconds.toFixed(1)} ms CPU, ratio ${result.ratio.toFixed(2)} (target ≤ ${result.target})`,
+      `${result.name}: ${result.subject.toFixed(1)} vs ${result.floorValue.toFixed(1)} ms CPU, ratio ${result.ratio.median.toFixed(2)} (${result.ratio.min.toFixed(2)}–${result.ratio.max.toFixed(2)}; goal ≤ ${result.goal})`,
     );
   }
 }

@@ -1,16 +1,16 @@
 import type { VvpDeployment } from "../src/models/index.js";
-import type { BenchResult } from "./reconcile.js";
-import { median, numberedCr, withReconcileRig } from "./support.js";
+import { type BenchRow, interleave, rowOf, timed } from "./harness.js";
+import { numberedCr, withReconcileRig } from "./support.js";
 
 const CRS = 1_000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 /**
  * 1,000 CRs in the steady state through reconcileOnce against the simulator
  * over loopback, against 1,000 bare GETs of the same deployments with the same
  * client, in the same run. Both run sequentially, as one operator worker would.
  */
-export function benchReconcileOnce(): Promise<BenchResult> {
+export function benchReconcileOnce(): Promise<BenchRow[]> {
   return withReconcileRig(11, async ({ client, template, cycle }) => {
     let crs: VvpDeployment[] = [];
     for (let index = 0; index < CRS; index += 1) {
@@ -31,28 +31,21 @@ export function benchReconcileOnce(): Promise<BenchResult> {
     const bareGets = async () => {
       for (const id of ids) await client.getDeployment("default", id);
     };
-    const time = async (run: () => Promise<void>) => {
-      const start = performance.now();
-      await run();
-      return performance.now() - start;
-    };
-    await steady();
-    await bareGets();
-    const subject: number[] = [];
-    const baseline: number[] = [];
-    // Interleaved rounds, so drift in machine load hits both alike.
-    for (let round = 0; round < ROUNDS; round += 1) {
-      baseline.push(await time(bareGets));
-      subject.push(await time(steady));
-    }
-    const subjectMs = median(subject);
-    const baselineMs = median(baseline);
-    return {
-      name: "reconcileOnce() ×1000 steady state vs 1000 GETs",
-      ratio: subjectMs / baselineMs,
-      subjectMicroseconds: (subjectMs * 1000) / CRS,
-      baselineMicroseconds: (baselineMs * 1000) / CRS,
-      target: 1.5,
-    };
+    const samples = await interleave(
+      ROUNDS,
+      async () => ((await timed(bareGets)) * 1000) / CRS,
+      async () => ((await timed(steady)) * 1000) / CRS,
+    );
+    return [
+      rowOf(
+        {
+          name: "reconcileOnce() of 1,000 CRs in the steady state, one after another, against the simulator",
+          floor: "1,000 bare GETs of the same deployments, same client",
+          unit: "µs/CR",
+          goal: 1.5,
+        },
+        samples,
+      ),
+    ];
   });
 }

@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { parseVvpDeployment, type VvpDeployment } from "../src/models/index.js";
 import { type ReconcileInput, reconcile } from "../src/reconcile/index.js";
 
-/** One benchmark's result: `ratio` is the subject's median time over the baseline's. */
+import { type BenchRow, interleave, perCall, rowOf } from "./harness.js";
+
+/**
+ * The row shape of bench files written before bench/harness.ts: one ratio,
+ * not interleaved. Still accepted by bench/modules.ts (printed as 1 round);
+ * new rows use BenchRow.
+ */
 export interface BenchResult {
   name: string;
   ratio: number;
@@ -12,26 +18,7 @@ export interface BenchResult {
 }
 
 const ITERATIONS = 20_000;
-const SAMPLES = 9;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-// Median per-call time of `run` over several samples, after a warm-up.
-function measure(run: () => unknown): number {
-  let sink: unknown;
-  for (let index = 0; index < ITERATIONS; index += 1) sink = run();
-  const samples: number[] = [];
-  for (let sample = 0; sample < SAMPLES; sample += 1) {
-    const start = performance.now();
-    for (let index = 0; index < ITERATIONS; index += 1) sink = run();
-    samples.push(((performance.now() - start) * 1000) / ITERATIONS);
-  }
-  if (sink === undefined) throw new Error("unreachable");
-  return median(samples);
-}
+const ROUNDS = 9;
 
 /** The seed's PUT example in the steady state: parsed, with the status the core writes, and a matching deployment. */
 export function steadyPutInput(): ReconcileInput {
@@ -72,19 +59,26 @@ export function steadyPutInput(): ReconcileInput {
 }
 
 /** `reconcile()` in the steady state of the PUT example, against `JSON.parse(JSON.stringify(cr))`. */
-export async function benchReconcile(): Promise<BenchResult> {
+export async function benchReconcile(): Promise<BenchRow[]> {
   const input = steadyPutInput();
   const plan = reconcile(input);
   if (plan.actions.length > 0 || plan.events.length > 0) {
     throw new Error("the bench input is not in the steady state");
   }
-  const baseline = measure(() => JSON.parse(JSON.stringify(input.cr)));
-  const subject = measure(() => reconcile(input));
-  return {
-    name: "reconcile() steady state, PUT example",
-    ratio: subject / baseline,
-    subjectMicroseconds: subject,
-    baselineMicroseconds: baseline,
-    target: 3,
-  };
+  const samples = await interleave(
+    ROUNDS,
+    () => perCall(() => JSON.parse(JSON.stringify(input.cr)), ITERATIONS),
+    () => perCall(() => reconcile(input), ITERATIONS),
+  );
+  return [
+    rowOf(
+      {
+        name: "reconcile() of the PUT example in the steady state",
+        floor: "JSON.parse(JSON.stringify(cr)) of the same CR",
+        unit: "µs",
+        goal: 3,
+      },
+      samples,
+    ),
+  ];
 }

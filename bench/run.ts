@@ -1,48 +1,43 @@
-import { benchCliStart } from "./cli-start.js";
-import { benchController } from "./controller.js";
-import { benchCreate } from "./create.js";
-import { benchFreshness } from "./freshness.js";
-import { type BenchResult, benchReconcile } from "./reconcile.js";
-import { benchReconcileOnce } from "./reconcile-once.js";
-import { benchValidateManyErrors, benchValidateOneError, benchValidateValid } from "./validate.js";
-import { benchWebhook } from "./webhook.js";
+// npm run bench [-- <module id>…] [--markdown FILE]
+// Runs the bench modules of bench/modules.ts (all, or the ones named), prints
+// the table, and with --markdown writes it as markdown, headed by the date and
+// the machine, for the README to copy. Exit code 1 when a goal is missed.
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { type BenchRow, markdownTable, meetsGoal, textTable } from "./harness.js";
+import { BENCH_MODULES } from "./modules.js";
 
-const benches: (() => Promise<BenchResult | BenchResult[]>)[] = [
-  benchReconcile,
-  benchReconcileOnce,
-  benchCreate,
-  benchValidateValid,
-  benchValidateOneError,
-  benchValidateManyErrors,
-  benchController,
-  benchFreshness,
-  benchWebhook,
-  benchCliStart,
-];
+const args = process.argv.slice(2);
+let markdownFile: string | undefined;
+const wanted: string[] = [];
+for (let index = 0; index < args.length; index += 1) {
+  const arg = args[index] ?? "";
+  if (arg === "--markdown") {
+    markdownFile = args[index + 1];
+    index += 1;
+  } else wanted.push(arg);
+}
+const unknown = wanted.filter((id) => !BENCH_MODULES.some((module) => module.id === id));
+if (unknown.length > 0) {
+  console.error(
+    `unknown bench module(s): ${unknown.join(", ")}; known: ${BENCH_MODULES.map((module) => module.id).join(", ")}`,
+  );
+  process.exit(2);
+}
 
-const rows: BenchResult[] = [];
-const unitOf = (row: BenchResult) => {
-  const unit = (row as { unit?: string }).unit;
-  return unit === undefined ? "" : ` ${unit}`;
-};
-for (const bench of benches) rows.push(...[await bench()].flat());
+const rows: BenchRow[] = [];
+for (const module of BENCH_MODULES) {
+  if (wanted.length > 0 && !wanted.includes(module.id)) continue;
+  console.error(`bench: ${module.id}…`);
+  rows.push(...(await module.run()));
+}
 
-const header = ["bench", "subject µs/op", "baseline µs/op", "ratio", "target", "ok"];
-const lines = rows.map((row) => [
-  row.name,
-  // Rows with a unit (the controller's: requests, ms, KiB) are not µs/op.
-  `${row.subjectMicroseconds.toFixed(2)}${unitOf(row)}`,
-  `${row.baselineMicroseconds.toFixed(2)}${unitOf(row)}`,
-  `${row.ratio < 0.1 ? row.ratio.toPrecision(2) : row.ratio.toFixed(2)}×`,
-  `≤ ${row.target}×`,
-  row.ratio <= row.target ? "yes" : "NO",
-]);
-const widths = header.map((title, column) =>
-  Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)),
-);
-const format = (cells: string[]) =>
-  cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
-console.log(format(header));
-console.log(widths.map((width) => "-".repeat(width)).join("  "));
-for (const line of lines) console.log(format(line));
-if (rows.some((row) => row.ratio > row.target)) process.exitCode = 1;
+console.log(textTable(rows));
+if (markdownFile !== undefined) {
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}`;
+  const heading = `Printed by \`npm run bench${wanted.length > 0 ? ` -- ${wanted.join(" ")}` : ""}\` on ${new Date().toISOString().slice(0, 10)}, ${machine}. Each ratio is the subject over the named floor per round, floor and subject alternating with their order swapped every round; median (min–max) over the rounds.`;
+  writeFileSync(markdownFile, `${heading}\n\n${markdownTable(rows)}\n`);
+  console.error(`bench: wrote ${markdownFile}`);
+}
+if (rows.some((row) => !meetsGoal(row))) process.exitCode = 1;

@@ -17,7 +17,7 @@ const META = ObjectMetaSchema.shape;
  * such as an object whose `toString` was replaced, would otherwise surface as
  * a TypeError deep inside a cycle.
  */
-const SCALARS_THE_CORE_READS: readonly (readonly [readonly string[], z.ZodType])[] = [
+const SCALARS: readonly (readonly [readonly string[], z.ZodType])[] = [
   [["metadata", "namespace"], META.namespace],
   [["metadata", "uid"], META.uid],
   [["metadata", "generation"], META.generation],
@@ -28,6 +28,11 @@ const SCALARS_THE_CORE_READS: readonly (readonly [readonly string[], z.ZodType])
   [["spec", "deployment", "spec", "state"], DesiredStateSchema.optional()],
   [["spec", "deployment", "spec", "template", "spec", "parallelism"], z.number().int().optional()],
 ];
+
+/** Each scalar with its schema and zod's compiled copy of it (for the verdict). */
+const SCALARS_THE_CORE_READS = SCALARS.map(
+  ([path, schema]) => [path, schema, z.compile(schema)] as const,
+);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -88,8 +93,11 @@ export function essentialFieldErrors(cr: VvpDeployment): FieldError[] {
     else invalidType("spec.deployment.spec.template.spec", "an object");
   }
   // A parent that is missing or not an object reads as undefined: the checks above report those.
-  for (const [path, schema] of SCALARS_THE_CORE_READS) {
+  for (const [path, schema, check] of SCALARS_THE_CORE_READS) {
     const value = valueAt(anyCr, path);
+    // zod's compiled verdict first: this runs twice per CR per cycle, and the
+    // runtime parse allocates; its issues are needed only for a wrong value.
+    if (check.validate(value)) continue;
     const result = schema.safeParse(value);
     if (!result.success) errors.push(...fieldErrorsFromZod(result.error.issues, value, path));
   }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   ConditionSchema,
   type VvpDeployment,
@@ -11,6 +12,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 const STATUS_FIELDS = VvpDeploymentStatusSchema.shape;
+
+// zod's compiled copies, for the verdicts alone: every cycle checks every
+// status field and condition, and the runtime parser allocates per check.
+const STATUS_FIELD_CHECKS = new Map(
+  Object.entries(STATUS_FIELDS).map(([key, schema]) => [key, z.compile(schema)] as const),
+);
+const CONDITION_CHECK = z.compile(ConditionSchema);
 
 /**
  * The status as the cycle may read it. The status is the operator's own
@@ -31,14 +39,13 @@ export function sanitizedStatus(status: unknown): VvpDeploymentStatus | undefine
   for (const [key, value] of Object.entries(status)) {
     // Own keys only: a status key named like an Object.prototype member is not a field.
     if (key === "conditions" || !Object.hasOwn(STATUS_FIELDS, key)) continue;
-    const schema = STATUS_FIELDS[key as keyof typeof STATUS_FIELDS];
-    if (!schema.safeParse(value).success) drop(key);
+    if (!STATUS_FIELD_CHECKS.get(key)?.validate(value)) drop(key);
   }
   if (Object.hasOwn(status, "conditions")) {
     const conditions = status.conditions;
     if (!Array.isArray(conditions)) drop("conditions");
     else {
-      const valid = conditions.filter((condition) => ConditionSchema.safeParse(condition).success);
+      const valid = conditions.filter((condition) => CONDITION_CHECK.validate(condition));
       if (valid.length !== conditions.length) {
         clean ??= { ...status };
         clean.conditions = valid;

@@ -7,7 +7,13 @@ import { SimulatorError } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import { matchRoute } from "./routes.js";
 import type { SimulatorState } from "./state.js";
-import type { JsonValue, RequestFault, RequestLogEntry, TokenGrant } from "./types.js";
+import type {
+  JsonValue,
+  ReceivedRequest,
+  RequestFault,
+  RequestLogEntry,
+  TokenGrant,
+} from "./types.js";
 
 /** Where the OpenAPI document lies relative to this module: from src/ (tsx) or dist/ (built). */
 const OPENAPI_CANDIDATES = [
@@ -25,6 +31,8 @@ export interface HttpServerOptions {
   port: number;
   /** Receives one entry per call, once its fate is known. */
   log: (entry: RequestLogEntry) => void;
+  /** Told of each request once its body was read. */
+  onRequest?: (request: ReceivedRequest) => void;
 }
 
 /** A listening simulator server. */
@@ -242,6 +250,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         ...(fault === undefined ? {} : { fault }),
       });
     const body = await readBody(request);
+    options.onRequest?.({
+      method,
+      path: url.pathname,
+      receivedAt: performance.timeOrigin + performance.now(),
+    });
     const requestHeaders: RequestHeaders = {
       authorization: request.headers.authorization,
       contentType: request.headers["content-type"],

@@ -30,6 +30,7 @@ export type {
   JobState,
   JsonObject,
   JsonValue,
+  ReceivedRequest,
   RequestFault,
   RequestLogEntry,
   Savepoint,
@@ -75,6 +76,7 @@ export async function startVvpSimulator(options: VvpSimulatorOptions = {}): Prom
     ...(options.tokens === undefined ? {} : { tokens: structuredClone(options.tokens) }),
     port: options.port ?? 0,
     log: (entry) => requests.push(entry),
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
   });
 
   const record = (deploymentId: string): DeploymentRecord => {

@@ -38,6 +38,22 @@ export interface VvpSimulatorOptions {
    * operator; `advance` then throws and `now()` is the machine's time.
    */
   clock?: "manual" | "wall";
+  /**
+   * Called as each request has arrived whole (its body read), before it is
+   * decided: `receivedAt` is milliseconds since the epoch with sub-millisecond
+   * precision (the performance clock's), so a benchmark can stamp when VVP
+   * received a call, in any process.
+   */
+  onRequest?: (request: ReceivedRequest) => void;
+}
+
+/** A request as the simulator received it (see `onRequest`); never its headers. */
+export interface ReceivedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Milliseconds since the epoch, with sub-millisecond precision. */
+  receivedAt: number;
 }
 
 /** A VVP Deployment as the simulator stores and serves it (assignable to `VvpDeploymentObject`). */

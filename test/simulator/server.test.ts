@@ -85,6 +85,19 @@ describe("request log", () => {
       { method: "GET", path: deploymentPath(metadata.id), status: 200 },
     ]);
   });
+
+  it("tells onRequest of each call as it arrives, stamped on the epoch clock", async () => {
+    const received: { method: string; path: string; receivedAt: number }[] = [];
+    const simulator = await start({ onRequest: (request) => received.push(request) });
+    const before = performance.timeOrigin + performance.now();
+    await call(simulator, "GET", deploymentPath("missing"));
+    const after = performance.timeOrigin + performance.now();
+    expect(received).toEqual([
+      { method: "GET", path: deploymentPath("missing"), receivedAt: expect.any(Number) },
+    ]);
+    expect(received[0]?.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(received[0]?.receivedAt).toBeLessThanOrEqual(after);
+  });
 });
 
 describe("fault injection", () => {
