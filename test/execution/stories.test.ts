@@ -359,7 +359,9 @@ describe("end-to-end through reconcileOnce against the simulator", () => {
   it.each(["PATCH", "PUT"] as const)(
     "%s: a timed-out write that VVP applies after a newer one is re-projected, then nothing is sent",
     async (mode) => {
-      const world = await startWorld({ client: { timeoutMs: 50 } });
+      // Long enough that an answered write never times out on a loaded
+      // machine; the faulted writes hang until it.
+      const world = await startWorld({ client: { timeoutMs: 300 } });
       world.apply(example(mode));
       await world.reconcile("my-deployment");
       const id = world.cr("my-deployment").status?.deploymentId ?? "";
