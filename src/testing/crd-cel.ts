@@ -17,7 +17,13 @@ import {
   plan,
 } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
-import { type FieldError, OMIT, type RawRule, type SchemaNode } from "./crd-schema.js";
+import {
+  deepEqualJson,
+  type FieldError,
+  OMIT,
+  type RawRule,
+  type SchemaNode,
+} from "./crd-schema.js";
 import { isPlainObject } from "./objects.js";
 
 // CEL keywords Kubernetes escapes as `__keyword__` when they name a property.
@@ -114,13 +120,21 @@ function compileOne(raw: RawRule): CompiledRule {
 }
 
 /** Compiles every rule of a schema tree, once (the CRD's enforcement caches the tree). */
-export function compileRules(node: SchemaNode | undefined): void {
-  if (node === undefined || !node.rulesBelow) return;
-  if (node.validations.length > 0) node.compiled = node.validations.map(compileOne);
-  for (const child of node.properties?.values() ?? []) compileRules(child);
-  compileRules(node.additionalProperties);
-  compileRules(node.items);
+export function compileRules(node: SchemaNode | undefined): boolean {
+  if (node === undefined || !node.rulesBelow) return false;
+  const compiled = node.validations.map(compileOne);
+  if (compiled.length > 0) node.compiled = compiled;
+  let transitions = compiled.some((rule) => rule.usesOldSelf);
+  for (const child of node.properties?.values() ?? [])
+    transitions = compileRules(child) || transitions;
+  transitions = compileRules(node.additionalProperties) || transitions;
+  transitions = compileRules(node.items) || transitions;
+  transitionNodes.set(node, transitions);
+  return transitions;
 }
+
+// Whether a node or one below it has a transition rule (compiled once).
+const transitionNodes = new WeakMap<SchemaNode, boolean>();
 
 /** A rule that does not compile, with the schema path of its node (`properties[spec]`, `items`, …). */
 export interface RuleCompileError {
@@ -229,7 +243,12 @@ function walk(
   errors: FieldError[],
 ): void {
   if (value === null || value === undefined || !node.rulesBelow) return;
-  const rules = node.compiled as CompiledRule[] | undefined;
+  // Ratcheting: a value equal to the stored one is not re-checked by rules
+  // that do not read oldSelf (kube-apiserver turns their errors into warnings).
+  const unchanged = old !== undefined && deepEqualJson(value, old);
+  if (unchanged && !transitionNodes.get(node)) return;
+  const all = node.compiled as CompiledRule[] | undefined;
+  const rules = unchanged ? all?.filter((rule) => rule.usesOldSelf) : all;
   if (rules !== undefined) evaluateNode(node, rules, value, old, path, root, errors);
   if (isPlainObject(value)) {
     const oldObject = isPlainObject(old) ? old : undefined;

@@ -631,10 +631,14 @@ export class ObjectStore {
         ? toCauses(type.schema.validate(object, old))
         : []),
       ...(type.rules?.(object, old) ?? []),
-      ...(this.options.validate?.(type, structuredClone(object), old && structuredClone(old)) ??
-        []),
     ];
-    if (causes.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? "", causes);
+    const fail = (all: StatusCause[]) => {
+      if (all.length > 0) throw invalid(type.kind, type.group, object.metadata.name ?? "", all);
+    };
+    // The API server's own validation refuses first; the webhook rules
+    // (the `validate` option) only see what it accepted.
+    fail(causes);
+    fail(this.options.validate?.(type, structuredClone(object), old && structuredClone(old)) ?? []);
   }
 
   private checkName(type: ResourceType, name: string): void {

@@ -102,6 +102,30 @@ describe("enforcement in the store", () => {
     expect(refused.status.details?.causes?.[0]?.field).toBe("spec.size");
   });
 
+  it("ratchets rules too: an unchanged value is not re-checked by rules without oldSelf", () => {
+    const { store, type } = storeWithWidgets();
+    store.create(type, "default", widget("red", { color: "red", size: 2 }), { trusted: true });
+    const current = store.get(type, "default", "red");
+    const labelled = store.update(type, "default", "red", {
+      ...current,
+      metadata: { ...current.metadata, labels: { a: "b" } },
+    });
+    expect(labelled.metadata.labels).toEqual({ a: "b" });
+    const refused = invalidOf(() =>
+      store.update(type, "default", "red", {
+        ...labelled,
+        spec: { ...(labelled.spec as object), note: "changed" },
+      }),
+    );
+    expect(refused.status.details?.causes).toEqual([
+      {
+        reason: "FieldValueInvalid",
+        message: "Invalid value: red needs a size above 2, not 2",
+        field: "spec.size",
+      },
+    ]);
+  });
+
   it("applies a default added to the CRD later when an old object is read", () => {
     const { store, type, crds } = storeWithWidgets();
     store.create(type, "default", widget("before"));

@@ -331,13 +331,24 @@ describe("validation on write (option)", () => {
     const fields = (result.status.details as { causes: { field: string }[] }).causes.map(
       (c) => c.field,
     );
-    expect(fields).toEqual(expect.arrayContaining(["spec.syncingMode"]));
-    expect(
-      fields.some((f) => f.includes("ververica.platform/owner") || f.startsWith("metadata.labels")),
-    ).toBe(true);
+    // The CRD's schema refuses first, as kube-apiserver does before any webhook.
+    expect(fields).toEqual(["spec.syncingMode", "<nil>"]); // <nil>: the rules were not checked
     expect(String(result.status.message)).toMatch(
       /^VvpDeployment\.ververica\.platform "bad" is invalid: /,
     );
+    (body.spec as { syncingMode: string }).syncingMode = "PATCH";
+    const owner = await failure(
+      strictApi.custom.createNamespacedCustomObject({ ...VVP, namespace: "team-a", body }),
+    );
+    expect(owner.code).toBe(422);
+    const ownerFields = (owner.status.details as { causes: { field: string }[] }).causes.map(
+      (c) => c.field,
+    );
+    expect(
+      ownerFields.some(
+        (f) => f.includes("ververica.platform/owner") || f.startsWith("metadata.labels"),
+      ),
+    ).toBe(true);
   });
 
   it("accepts a valid CR and validates updates against the old object", async () => {
