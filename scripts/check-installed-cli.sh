@@ -213,11 +213,16 @@ else
 fi
 
 # ---- the cluster commands, with the optional peers installed ----
-# ./testing without selfsigned: one clear line.
-expect 1 "./testing without selfsigned says what to install" node --input-type=module -e '
+# ./testing without its optional peers (@bufbuild/cel, selfsigned): one clear line each.
+cat >start-fake.mjs <<'START'
 import { startFakeKubernetes } from "vvp-deployment-sdk/testing";
-try { await startFakeKubernetes(); } catch (error) { console.log(error.message); process.exit(1); }'
-contains "npm install --save-dev selfsigned" "the install line"
+try { await startFakeKubernetes(); } catch (error) { console.log(error.message); process.exit(1); }
+START
+expect 1 "./testing without @bufbuild/cel says what to install" node start-fake.mjs
+contains "npm install --save-dev @bufbuild/cel" "the install line (@bufbuild/cel)"
+npm install --no-audit --no-fund --loglevel=error @bufbuild/cel@^0.6.1 >/dev/null
+expect 1 "./testing without selfsigned says what to install" node start-fake.mjs
+contains "npm install --save-dev selfsigned" "the install line (selfsigned)"
 
 npm install --no-audit --no-fund --loglevel=error @kubernetes/client-node@1.4.0 selfsigned@^5.5.0 >/dev/null
 cat >fake.mjs <<'FAKE'

@@ -5,18 +5,7 @@
 // value typed by its schema, property names escaped as Kubernetes does
 // (`__namespace__`, `__dot__`, ...), messageExpression, reason and fieldPath.
 
-import {
-  CelScalar,
-  type CelValue,
-  celEnv,
-  celFunc,
-  celMethod,
-  isCelError,
-  listType,
-  parse,
-  plan,
-} from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
+import type * as CelModule from "@bufbuild/cel";
 import {
   deepEqualJson,
   type FieldError,
@@ -56,27 +45,68 @@ interface CompiledRule {
   compileError?: string;
 }
 
+type CelValue = CelModule.CelValue;
+
+interface CelRuntime {
+  cel: typeof CelModule;
+  env: ReturnType<typeof CelModule.celEnv>;
+}
+
+// @bufbuild/cel is an optional peer dependency of ./testing (no dependency of
+// the library or the operator): loaded once, when a fake API server starts.
+let runtime: CelRuntime | undefined;
+let loading: Promise<CelRuntime> | undefined;
+
+/** Loads the CEL engine; startFakeKubernetes awaits it before compiling any CRD. */
+export function loadCel(): Promise<CelRuntime> {
+  loading ??= Promise.all([import("@bufbuild/cel"), import("@bufbuild/cel/ext")]).then(
+    ([cel, ext]) => {
+      runtime = { cel, env: cel.celEnv({ funcs: [...ext.strings, ...optionalFuncs(cel)] }) };
+      return runtime;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      const code = (error as { code?: unknown }).code;
+      if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+        throw new Error(
+          "vvp-deployment-sdk/testing needs @bufbuild/cel, an optional peer dependency, for the CRDs' x-kubernetes-validations: npm install --save-dev @bufbuild/cel@^0.6.1",
+        );
+      }
+      throw error;
+    },
+  );
+  return loading;
+}
+
+function loaded(): CelRuntime {
+  if (runtime === undefined) {
+    throw new Error("vvp-deployment-sdk/testing: the CEL engine is not loaded (await loadCel())");
+  }
+  return runtime;
+}
+
 // An optional value (CEL's optional_type) for optionalOldSelf: `oldSelf`
 // is none ([]) or of(v) ([v]); hasValue/value/orValue read it.
-const DYN = CelScalar.DYN;
-const optionalFuncs = [
-  celMethod("hasValue", listType(DYN), [], CelScalar.BOOL, function () {
-    return [...(this as Iterable<unknown>)].length > 0;
-  }),
-  celMethod("value", listType(DYN), [], DYN, function () {
-    const [first] = [...(this as Iterable<CelValue>)];
-    if (first === undefined) throw new Error("optional.none() dereference");
-    return first as never;
-  }),
-  celMethod("orValue", listType(DYN), [DYN], DYN, function (fallback) {
-    const [first] = [...(this as Iterable<CelValue>)];
-    return (first === undefined ? fallback : first) as never;
-  }),
-  celFunc("optional.none", [], listType(DYN), () => [] as never),
-  celFunc("optional.of", [DYN], listType(DYN), (value) => [value] as never),
-];
-
-const ENV = celEnv({ funcs: [...strings, ...optionalFuncs] });
+function optionalFuncs(cel: typeof CelModule) {
+  const { CelScalar, celFunc, celMethod, listType } = cel;
+  const DYN = CelScalar.DYN;
+  return [
+    celMethod("hasValue", listType(DYN), [], CelScalar.BOOL, function () {
+      return [...(this as Iterable<unknown>)].length > 0;
+    }),
+    celMethod("value", listType(DYN), [], DYN, function () {
+      const [first] = [...(this as Iterable<CelValue>)];
+      if (first === undefined) throw new Error("optional.none() dereference");
+      return first as never;
+    }),
+    celMethod("orValue", listType(DYN), [DYN], DYN, function (fallback) {
+      const [first] = [...(this as Iterable<CelValue>)];
+      return (first === undefined ? fallback : first) as never;
+    }),
+    celFunc("optional.none", [], listType(DYN), () => [] as never),
+    celFunc("optional.of", [DYN], listType(DYN), (value) => [value] as never),
+  ];
+}
 
 // Whether a rule reads oldSelf, outside string literals.
 function readsOldSelf(rule: string): boolean {
@@ -97,6 +127,8 @@ function normalizeFieldPath(fieldPath: string | undefined): string {
 }
 
 function compileOne(raw: RawRule): CompiledRule {
+  const { cel, env: ENV } = loaded();
+  const { parse, plan } = cel;
   const compiled: CompiledRule = {
     raw,
     usesOldSelf: readsOldSelf(raw.rule),
@@ -314,7 +346,7 @@ function evaluateNode(
     if (result === true) continue;
     const ruleText = (rule.raw.message ?? "").trim() || rule.raw.rule.trim();
     if (result !== false) {
-      const why = isCelError(result as never)
+      const why = loaded().cel.isCelError(result as never)
         ? (result as { message: string }).message
         : result instanceof Error
           ? result.message

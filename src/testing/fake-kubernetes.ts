@@ -9,6 +9,7 @@ import { buildMappingCrd } from "../crd/index.js";
 import { API_GROUP, KIND } from "../models/index.js";
 import { validateVvpDeployment } from "../validation/index.js";
 import type { Authorizer } from "./access-reviews.js";
+import { loadCel } from "./crd-cel.js";
 import { type FailureRule, FaultState, type RequestMatch, requestMatches } from "./faults.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
@@ -211,6 +212,8 @@ export async function startFakeKubernetes(
   options: FakeKubernetesOptions = {},
 ): Promise<FakeKubernetes> {
   checkOptions(options);
+  // The CRDs' CEL rules are compiled as CRDs are stored, from here on.
+  await loadCel();
   const now = options.now ?? (() => new Date());
   const store = new ObjectStore({
     compactionWindow: options.compactionWindow ?? 1000,

@@ -4,11 +4,14 @@
 // per CRD, and the option that turns enforcement off.
 
 import { describe, expect, it } from "vitest";
-import { escapeProperty } from "../../src/testing/crd-cel.js";
+import { escapeProperty, loadCel } from "../../src/testing/crd-cel.js";
 import { goFloat, goValue } from "../../src/testing/crd-schema.js";
 import { KubeApiError } from "../../src/testing/status.js";
 import { ObjectStore } from "../../src/testing/store.js";
 import { WIDGET_CRD, widget } from "../contract/widget-crd.js";
+
+// The CEL engine is an optional peer, loaded as startFakeKubernetes loads it.
+await loadCel();
 
 describe("messages print values as Go does", () => {
   it.each([

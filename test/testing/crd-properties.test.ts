@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildCrd } from "../../src/crd/index.js";
+import { loadCel } from "../../src/testing/crd-cel.js";
 import { compileCrdEnforcement } from "../../src/testing/crd-enforcement.js";
 import { errorBody } from "../../src/testing/crd-schema.js";
 import type { KubeObject } from "../../src/testing/objects.js";
@@ -17,6 +18,9 @@ import { hostileValue } from "../support/hostile.js";
 import { propertyParameters } from "../support/property.js";
 import { worldArb } from "../support/world-arbitrary.js";
 import { allPaths, example, type Json } from "../validation/objects.js";
+
+// The CEL engine is an optional peer, loaded as startFakeKubernetes loads it.
+await loadCel();
 
 const enforcement = compileCrdEnforcement(buildCrd().spec.versions[0]?.schema.openAPIV3Schema);
 const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -3,11 +3,15 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadCel } from "../../src/testing/crd-cel.js";
 import { applyJsonPatch, mergePatch } from "../../src/testing/patch.js";
 import { KubeApiError } from "../../src/testing/status.js";
 import { ObjectStore } from "../../src/testing/store.js";
 import { hostileValue } from "../support/hostile.js";
 import { propertyParameters } from "../support/property.js";
+
+// The CEL engine is an optional peer, loaded as startFakeKubernetes loads it.
+await loadCel();
 
 function freshStore() {
   let n = 0;
