@@ -81,23 +81,13 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
 export function isStringMap(value: unknown): value is Record<string, string> {
   if (!isPlainObject(value)) return false;
   const map = value as Record<string, unknown>;
-  // Object.values is ~20× faster than a keyed walk on a large (dictionary
-  // mode) object; it also lists an own `__proto__`, which the record skips,
-  // so a non-string value is decided again by the exact walk.
-  const values = Object.values(map);
-  for (let index = 0; index < values.length; index += 1) {
-    if (typeof values[index] !== "string") return stringValuesExceptProto(map);
-  }
-  const symbols = Object.getOwnPropertySymbols(map);
-  for (const symbol of symbols) {
-    if (isEnumerable.call(map, symbol)) return false;
-  }
-  return true;
-}
-
-function stringValuesExceptProto(map: Record<string, unknown>): boolean {
-  for (const key of Object.keys(map)) {
-    if (key !== "__proto__" && typeof map[key] !== "string") return false;
+  // for…in with a keyed read is V8's fastest walk of both fast and
+  // dictionary-mode (large, JSON-parsed) objects; the own-key test runs only
+  // for a non-string value, since for…in also lists inherited keys.
+  for (const key in map) {
+    if (typeof map[key] !== "string" && key !== "__proto__" && Object.hasOwn(map, key)) {
+      return false;
+    }
   }
   const symbols = Object.getOwnPropertySymbols(map);
   for (const symbol of symbols) {
