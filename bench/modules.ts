@@ -11,6 +11,7 @@ import { benchReconcileOnce } from "./reconcile-once.js";
 import {
   benchValidateManyErrors,
   benchValidateManyKeys,
+  benchValidateManyKeysParsed,
   benchValidateOneError,
   benchValidateValid,
 } from "./validate.js";
@@ -50,6 +51,7 @@ export const BENCH_MODULES: BenchModule[] = [
   module("validate", async () => [
     ...(await benchValidateValid()),
     ...(await benchValidateManyKeys()),
+    ...(await benchValidateManyKeysParsed()),
     ...(await benchValidateOneError()),
     ...(await benchValidateManyErrors()),
   ]),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { vvpDeploymentChecker } from "./compiled-schema.js";
+import { vvpDeploymentChecker, vvpDeploymentVerdict } from "./compiled-schema.js";
 import { type FieldError, fieldErrorsFromZod, ROOT_FIELD } from "./field-error.js";
 import { explainFieldError } from "./field-hints.js";
 import { type InputInspection, inspectInput } from "./input-bounds.js";
@@ -76,7 +76,9 @@ function checkSchema(input: object, wantValue: boolean): SchemaCheck {
       : { value: undefined, issues: result.error.issues };
   }
   // Until compiled, the runtime's verdict comes with its issues in one parse.
-  if (checker !== VvpDeploymentSchema && checker.validate(input)) {
+  // Once compiled, the verdict check builds no copy of the string maps.
+  const verdict = vvpDeploymentVerdict();
+  if (checker !== VvpDeploymentSchema && (verdict ?? checker.validate.bind(checker))(input)) {
     return { value: undefined, issues: undefined };
   }
   const result = runtimeSafeParse(VvpDeploymentSchema, input);

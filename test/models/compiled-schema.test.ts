@@ -1,14 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   COMPILE_AFTER_CHECKS,
   compiledVvpDeploymentSchema,
+  compiledVvpDeploymentVerdict,
+  isStringMap,
   vvpDeploymentChecker,
+  vvpDeploymentVerdict,
+  withStringMapPredicates,
 } from "../../src/models/compiled-schema.js";
 import { VvpDeploymentSchema } from "../../src/models/index.js";
 import { exampleCr } from "../support/examples.js";
 import { hostileReplacement, hostileValue } from "../support/hostile.js";
-import { type Path, pathsUnder } from "../support/json-paths.js";
+import { type Path, pathsUnder, replacedAt } from "../support/json-paths.js";
 import { propertyParameters } from "../support/property.js";
 
 type Json = Record<string, unknown>;
@@ -122,6 +127,122 @@ describe("the compiled CR schema", () => {
   });
 });
 
+const verdict = compiledVvpDeploymentVerdict();
+const StringRecord = z.record(z.string(), z.string());
+
+// The string maps of the roots (labels, annotations, flinkConfiguration, …).
+const MAP_PATHS = ROOTS.map((root) =>
+  pathsUnder(root).filter((path) => {
+    const last = path[path.length - 1];
+    return (
+      last === "labels" ||
+      last === "annotations" ||
+      last === "flinkConfiguration" ||
+      last === "log4jLoggers"
+    );
+  }),
+);
+
+// Values a string map may hold by mistake, beside strings.
+const mapValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: fc.string() },
+  { weight: 1, arbitrary: fc.anything({ withNullPrototype: true }) },
+);
+
+// Objects a JSON reader never returns, each of which the record judges its own way.
+const oddMaps: unknown[] = [
+  JSON.parse('{"__proto__": 1}'),
+  JSON.parse('{"a": "b", "__proto__": {"x": 1}}'),
+  { [Symbol("s")]: "x" },
+  Object.defineProperty({ a: "b" }, Symbol("hidden"), { value: 1, enumerable: false }),
+  Object.defineProperty({ a: "b" }, "hidden", { value: 1, enumerable: false }),
+  Object.create({ inherited: 1 }),
+  Object.assign(Object.create(null), { a: "b" }),
+  Object.assign(Object.create(null), { a: 1 }),
+  new (class Labels {
+    a = "b";
+  })(),
+  new Map([["a", "b"]]),
+  new Date(0),
+  [],
+  ["a"],
+  "a",
+  null,
+  undefined,
+];
+
+describe("the compiled verdict check (string maps without zod's copy)", () => {
+  it("replaces every string map of the CR schema, and only those", () => {
+    const variant = withStringMapPredicates(VvpDeploymentSchema);
+    expect(variant).not.toBe(VvpDeploymentSchema);
+    // A schema without a string map comes back as it is.
+    const plain = z.object({ a: z.string(), b: z.record(z.string(), z.number()).optional() });
+    expect(withStringMapPredicates(plain)).toBe(plain);
+  });
+
+  it("isStringMap has z.record(z.string(), z.string())'s verdict", () => {
+    for (const value of oddMaps) {
+      expect(isStringMap(value)).toBe(StringRecord.safeParse(value).success);
+    }
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.dictionary(fc.string(), mapValue), fc.anything({ withNullPrototype: true })),
+        (value) => {
+          expect(isStringMap(value)).toBe(StringRecord.safeParse(value).success);
+        },
+      ),
+      propertyParameters,
+    );
+  });
+
+  it("accepts every example", () => {
+    for (const root of ROOTS) expect(verdict(root)).toBe(true);
+    // The replacements below reach labels, annotations and flinkConfiguration.
+    expect(MAP_PATHS.flat().map((path) => path[path.length - 1])).toEqual(
+      expect.arrayContaining(["labels", "annotations", "flinkConfiguration"]),
+    );
+    for (const paths of MAP_PATHS) expect(paths.length).toBeGreaterThan(0);
+  });
+
+  it("agrees with the runtime parser on CRs whose string maps are replaced", () => {
+    const withMap = fc
+      .tuple(
+        fc.nat({ max: ROOTS.length - 1 }),
+        fc.nat(),
+        fc.oneof(
+          fc.dictionary(fc.string(), mapValue, { maxKeys: 50 }),
+          fc.constantFrom(...oddMaps),
+          hostileValue,
+        ),
+      )
+      .map(([index, pick, map]) => {
+        const paths = MAP_PATHS[index] ?? [];
+        return replacedAt(ROOTS[index] as Json, paths[pick % paths.length] as Path, map);
+      });
+    fc.assert(
+      fc.property(withMap, (cr) => {
+        expect(verdict(cr)).toBe(VvpDeploymentSchema.safeParse(cr).success);
+      }),
+      propertyParameters,
+    );
+  });
+
+  it("agrees with the runtime parser on mutated CRs and on arbitrary values", () => {
+    fc.assert(
+      fc.property(mutatedCr, (cr) => {
+        expect(verdict(cr)).toBe(VvpDeploymentSchema.safeParse(cr).success);
+      }),
+      propertyParameters,
+    );
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true }), (value) => {
+        expect(verdict(value)).toBe(VvpDeploymentSchema.safeParse(value).success);
+      }),
+      propertyParameters,
+    );
+  });
+});
+
 describe("vvpDeploymentChecker", () => {
   it("uses the runtime schema for the first checks, then one compiled copy for good", () => {
     const seen = Array.from({ length: COMPILE_AFTER_CHECKS + 3 }, () => vvpDeploymentChecker());
@@ -130,5 +251,6 @@ describe("vvpDeploymentChecker", () => {
     const [first, ...rest] = seen.slice(COMPILE_AFTER_CHECKS);
     expect(first).not.toBe(VvpDeploymentSchema);
     for (const later of rest) expect(later).toBe(first);
+    expect(vvpDeploymentVerdict()).toBeTypeOf("function");
   });
 });
