@@ -7,7 +7,6 @@ const steps: Array<() => Promise<string[]>> = [
   generateCrdArtifacts,
   generateClientTypes,
   async () => (await import("./generate-deploy.js")).generateDeploy(),
-  async () => (await import("./generate-protobuf.js")).generateProtobufDescriptor(),
 ];
 
 for (const step of steps) {

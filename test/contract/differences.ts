@@ -34,7 +34,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     topic: "Protobuf",
     detail:
-      "request bodies decode for core/v1 ConfigMap, Secret, Namespace, ServiceAccount and Service, rbac/v1 kinds, Leases, apps/v1 Deployments and policy/v1 PodDisruptionBudgets (415 for other kinds); answers are always JSON; empty objects kubectl sends (resources: {}) are dropped.",
+      "request bodies in Kubernetes protobuf (what kubectl create sends for built-in kinds, with no fallback to JSON) are answered 415; create built-ins with kubectl apply or the API. Decoding them needs Kubernetes' own .proto definitions, which no npm package ships.",
   },
   {
     topic: "Namespace finalization",
