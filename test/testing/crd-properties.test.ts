@@ -14,10 +14,9 @@ import { errorBody } from "../../src/testing/crd-schema.js";
 import type { KubeObject } from "../../src/testing/objects.js";
 import { validateVvpDeployment } from "../../src/validation/index.js";
 import { cycle } from "../support/builders.js";
-import { hostileValue } from "../support/hostile.js";
+import { mutatedCrArb } from "../support/mutated-cr.js";
 import { propertyParameters } from "../support/property.js";
 import { worldArb } from "../support/world-arbitrary.js";
-import { allPaths, example, type Json } from "../validation/objects.js";
 
 // The CEL engine is an optional peer, loaded as startFakeKubernetes loads it.
 await loadCel();
@@ -51,42 +50,7 @@ describe("every status reconcile writes is accepted by the CRD's status schema",
 });
 
 // CRs from the examples with up to four fields deleted or replaced by hostile values.
-const EXAMPLES = { PATCH: example("PATCH"), PUT: example("PUT") };
-const PATHS = { PATCH: allPaths(EXAMPLES.PATCH), PUT: allPaths(EXAMPLES.PUT) };
-const DELETE = Symbol("delete");
-const mutatedCr = fc
-  .constantFrom("PATCH" as const, "PUT" as const)
-  .chain((mode) =>
-    fc.tuple(
-      fc.constant(mode),
-      fc.array(
-        fc.record({
-          path: fc.constantFrom(...PATHS[mode]),
-          extraKey: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
-          value: fc.oneof(fc.constant<typeof DELETE>(DELETE), hostileValue),
-        }),
-        { minLength: 0, maxLength: 4 },
-      ),
-    ),
-  )
-  .map(([mode, mutations]) => {
-    const cr = structuredClone(EXAMPLES[mode]);
-    for (const { path, extraKey, value } of mutations) {
-      const full = extraKey === undefined ? path : [...path, extraKey];
-      let parent: unknown = cr;
-      for (const key of full.slice(0, -1)) {
-        parent =
-          typeof parent === "object" && parent !== null
-            ? (parent as Json)[key as string]
-            : undefined;
-      }
-      if (typeof parent !== "object" || parent === null) continue;
-      const last = full[full.length - 1] as string;
-      if (value === DELETE) delete (parent as Json)[last];
-      else (parent as Json)[last] = value;
-    }
-    return cr;
-  });
+const mutatedCr = mutatedCrArb(0);
 
 describe("every CR our validation accepts, the CRD accepts as it is", () => {
   it("no schema or CEL error and no field pruned", () => {

@@ -6,15 +6,10 @@ import {
   type ValidationResult,
   validateVvpDeployment,
 } from "../../src/validation/index.js";
-import { hostileValue } from "../support/hostile.js";
+import { mutatedCrArb } from "../support/mutated-cr.js";
 import { propertyParameters } from "../support/property.js";
-import { allPaths, example, type Json } from "./objects.js";
 
 const options = { instanceId: "my-operator" };
-const DELETE = Symbol("delete");
-// Read once: the generators below copy them thousands of times.
-const EXAMPLES = { PATCH: example("PATCH"), PUT: example("PUT") };
-const PATHS = { PATCH: allPaths(EXAMPLES.PATCH), PUT: allPaths(EXAMPLES.PUT) };
 
 /** The invariants every verdict keeps, whatever the input. */
 function expectWellFormed(result: ValidationResult): void {
@@ -29,36 +24,8 @@ function expectWellFormed(result: ValidationResult): void {
   for (const warning of result.warnings) expect(typeof warning).toBe("string");
 }
 
-// A mutation: a path that exists in an example (or one key below it), and
-// either a deletion or a hostile value to put there.
-const mutatedCr = fc
-  .constantFrom("PATCH" as const, "PUT" as const)
-  .chain((mode) => {
-    const mutation = fc.record({
-      path: fc.constantFrom(...PATHS[mode]),
-      extraKey: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
-      value: fc.oneof(fc.constant<typeof DELETE>(DELETE), hostileValue),
-    });
-    return fc.tuple(fc.constant(mode), fc.array(mutation, { minLength: 1, maxLength: 4 }));
-  })
-  .map(([mode, mutations]) => {
-    const cr = structuredClone(EXAMPLES[mode]);
-    for (const { path, extraKey, value } of mutations) {
-      const full = extraKey === undefined ? path : [...path, extraKey];
-      let parent: unknown = cr;
-      for (const key of full.slice(0, -1)) {
-        parent =
-          typeof parent === "object" && parent !== null
-            ? (parent as Json)[key as string]
-            : undefined;
-      }
-      if (typeof parent !== "object" || parent === null) continue;
-      const last = full[full.length - 1] as string;
-      if (value === DELETE) delete (parent as Json)[last];
-      else (parent as Json)[last] = value;
-    }
-    return cr;
-  });
+// An example CR with one to four fields deleted or replaced by hostile values.
+const mutatedCr = mutatedCrArb(1);
 
 describe("validateVvpDeployment on any input", () => {
   it("never throws on arbitrary JSON, and every denial carries field errors", () => {
