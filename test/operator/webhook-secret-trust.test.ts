@@ -21,6 +21,7 @@ import {
 } from "../../src/testing/index.js";
 import { validateVvpDeployment } from "../../src/validation/index.js";
 import { exampleCr } from "../support/examples.js";
+import { admissionReview, type ReviewUserInfo } from "./admission-reviews.js";
 import { httpsCall, type ServingCertificate, writeServingCertificate } from "./tls.js";
 
 const NAMESPACE = "team-a";
@@ -112,36 +113,18 @@ function cr(secretName: string) {
   };
 }
 
-interface UserInfo {
-  username: string;
-  uid?: string;
-  groups?: string[];
-  extra?: Record<string, string[]>;
-}
-
-let counter = 0;
 async function review(
   operation: "CREATE" | "UPDATE",
   object: unknown,
-  userInfo: UserInfo | undefined,
+  userInfo: ReviewUserInfo | undefined,
   oldObject?: unknown,
 ) {
-  counter++;
-  const body = {
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid: `uid-${counter}`,
-      kind: { group: "ververica.platform", version: "v1", kind: "VvpDeployment" },
-      resource: { group: "ververica.platform", version: "v1", resource: "vvpdeployments" },
-      operation,
-      namespace: NAMESPACE,
-      name: "orders",
-      ...(userInfo === undefined ? {} : { userInfo }),
-      object,
-      ...(oldObject === undefined ? {} : { oldObject }),
-    },
-  };
+  const body = admissionReview(operation, object, {
+    namespace: NAMESPACE,
+    name: "orders",
+    ...(userInfo === undefined ? {} : { userInfo }),
+    oldObject,
+  });
   const answer = await httpsCall({
     port: webhook.port,
     path: "/validate",
@@ -159,7 +142,7 @@ async function review(
   ).response;
 }
 
-const ALICE: UserInfo = {
+const ALICE: ReviewUserInfo = {
   username: "alice",
   uid: "alice-uid-1",
   groups: ["team-a", "system:authenticated"],

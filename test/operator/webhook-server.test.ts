@@ -10,6 +10,7 @@ import {
 } from "../../src/operator/webhook-server.js";
 import { exampleCr } from "../support/examples.js";
 import { replacedAt } from "../support/json-paths.js";
+import { admissionReview } from "./admission-reviews.js";
 import { waitFor } from "./support.js";
 import {
   httpsCall,
@@ -64,24 +65,8 @@ interface ReviewAnswer {
   status?: { code: number; message: string; details?: { causes: Array<{ field: string }> } };
 }
 
-let uidCounter = 0;
-
 function review(operation: "CREATE" | "UPDATE", object: unknown, oldObject?: unknown) {
-  uidCounter++;
-  return {
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid: `uid-${uidCounter}`,
-      kind: { group: "ververica.platform", version: "v1", kind: "VvpDeployment" },
-      resource: { group: "ververica.platform", version: "v1", resource: "vvpdeployments" },
-      operation,
-      namespace: "my-deploy-namespace",
-      name: "my-deployment",
-      object,
-      ...(oldObject === undefined ? {} : { oldObject }),
-    },
-  };
+  return admissionReview(operation, object, { oldObject });
 }
 
 async function send(
