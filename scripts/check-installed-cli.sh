@@ -299,6 +299,10 @@ if command -v kubectl >/dev/null 2>&1; then
   contains "savepoint" "a subcommand completed"
   expect 0 "kubectl completes VvpDeployment names" kubectl __complete vvp status -n team-a ""
   contains "alpha" "a name from the cluster"
+  # kubectl create sends protobuf: the installed fake decodes it with
+  # kubectl's own descriptors and @bufbuild/protobuf (installed with @bufbuild/cel).
+  expect 0 "kubectl create configmap against the installed fake (a protobuf body)" kubectl create configmap settings -n team-a --from-literal=a=b
+  contains "configmap/settings created" "kubectl create succeeds"
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -14,6 +14,7 @@ import { type FailureRule, FaultState, type RequestMatch, requestMatches } from 
 import { renderKubeconfig } from "./kubeconfig.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
 import { openApiGroupVersion, openApiRoot } from "./openapi.js";
+import { kubernetesDescriptors } from "./protobuf/descriptors.js";
 import { isWrite, type LoggedRequest } from "./request-log.js";
 import {
   groupVersion,
@@ -76,6 +77,12 @@ export interface FakeKubernetesOptions {
    * schema. `false` stores whatever is sent.
    */
   crdEnforcement?: boolean;
+  /**
+   * Where protobuf bodies of built-in kinds (what `kubectl create secret|configmap|namespace`
+   * sends) get their schema: the Go binary whose embedded Kubernetes descriptors decode them
+   * (default: `kubectl` on PATH, read on the first such body); `false` answers them 415.
+   */
+  protobufDescriptorsFrom?: string | false;
   /** Decides LocalSubjectAccessReviews (authorization.k8s.io/v1); default: allow everything. */
   authorizer?: Authorizer;
 }
@@ -273,6 +280,9 @@ export async function startFakeKubernetes(
     openApi: options.openApi === false ? () => undefined : openApiServer(store),
     webhooks: options.webhooks ?? {},
     ...(options.authorizer === undefined ? {} : { authorizer: options.authorizer }),
+    ...(options.protobufDescriptorsFrom === false
+      ? {}
+      : { protobuf: () => kubernetesDescriptors(options.protobufDescriptorsFrom || undefined) }),
   };
   const notify = () => {
     for (const waiter of waiters) waiter();

@@ -9,6 +9,8 @@ import { coreVersions, group, groupList, resourceList, versionInfo } from "./dis
 import { type FaultState, failureFor, type RequestFacts } from "./faults.js";
 import { isPlainObject, type KubeObject } from "./objects.js";
 import { applyJsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, ProtobufBodyError } from "./protobuf/body.js";
+import type { KubernetesDescriptors } from "./protobuf/descriptors.js";
 import type { LoggedRequest } from "./request-log.js";
 import { groupVersion, type ResourceType } from "./resource-types.js";
 import { parseResourcePath, type ResourcePath } from "./routes.js";
@@ -61,6 +63,8 @@ export interface ServerContext {
   webhooks: WebhookRouting;
   /** Decides LocalSubjectAccessReviews (default: allow everything). */
   authorizer?: Authorizer;
+  /** Kubernetes' protobuf descriptors for built-in bodies (undefined: protobuf is 415). */
+  protobuf?: () => Promise<KubernetesDescriptors>;
 }
 
 const PATCH_TYPES = [
@@ -235,9 +239,23 @@ function sendError(
   send(exchange, error.code, error.status, headers);
 }
 
+// kube-apiserver's cap on a request body (3 MiB, its MaxRequestBodyBytes).
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
 async function readBytes(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      throw new KubeApiError(
+        413,
+        "RequestEntityTooLarge",
+        `Request entity too large: limit is ${MAX_BODY_BYTES}`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -260,12 +278,15 @@ function parseJson(text: string): unknown {
 }
 
 // Object bodies of POST and PUT: JSON, or YAML as the API server also
-// takes. Kubernetes protobuf (what kubectl create sends for built-ins) is
-// answered 415: see docs/testing.md.
-async function readObject(request: IncomingMessage): Promise<unknown> {
-  const type = mediaType(request);
-  const text = await readBody(request);
-  if (type === "application/yaml") {
+// takes; built-in kinds also in Kubernetes protobuf (what kubectl create
+// sends), decoded with the descriptors of a Go binary (see protobuf/).
+async function readObject(exchange: Exchange, type: ResourceType): Promise<unknown> {
+  const { request, context } = exchange;
+  const media = mediaType(request);
+  const bytes = await readBytes(request);
+  if (media === PROTOBUF_MEDIA_TYPE && !type.custom) return readProtobuf(context, bytes);
+  const text = bytes.toString("utf8");
+  if (media === "application/yaml") {
     try {
       return parseYaml(text);
     } catch (error) {
@@ -274,14 +295,39 @@ async function readObject(request: IncomingMessage): Promise<unknown> {
       );
     }
   }
-  if (type !== "" && type !== "application/json" && type !== "*/*") {
-    throw new KubeApiError(
-      415,
-      "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
+  if (media !== "" && media !== "application/json" && media !== "*/*") {
+    throw unsupportedMediaType(type.custom ? "" : `, ${PROTOBUF_MEDIA_TYPE}`);
   }
   return parseJson(text);
+}
+
+function unsupportedMediaType(more: string, why?: string): KubeApiError {
+  return new KubeApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml${more}${why === undefined ? "" : ` (${why})`}`,
+  );
+}
+
+async function readProtobuf(context: ServerContext, bytes: Buffer): Promise<unknown> {
+  if (context.protobuf === undefined) {
+    throw unsupportedMediaType("", "protobuf decoding is off in this fake API server");
+  }
+  let descriptors: KubernetesDescriptors;
+  try {
+    descriptors = await context.protobuf();
+  } catch (error) {
+    throw unsupportedMediaType(
+      "",
+      error instanceof Error ? error.message : "no protobuf descriptors",
+    );
+  }
+  try {
+    return decodeProtobufBody(descriptors, bytes);
+  } catch (error) {
+    if (error instanceof ProtobufBodyError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 async function route(
@@ -415,7 +461,7 @@ async function collection(
   }
   if (method === "POST") {
     if (type.namespaced && namespace === undefined) throw methodNotAllowed(method);
-    const body = await readObject(request);
+    const body = await readObject(exchange, type);
     await sendAdmitted(
       exchange,
       type,
@@ -691,7 +737,7 @@ async function item(
     return;
   }
   if (method === "PUT") {
-    const body = await readObject(request);
+    const body = await readObject(exchange, type);
     await sendAdmitted(
       exchange,
       type,

@@ -15,6 +15,7 @@ export type StatusReason =
   | "MethodNotAllowed"
   | "NotAcceptable"
   | "UnsupportedMediaType"
+  | "RequestEntityTooLarge"
   | "TooManyRequests"
   | "InternalError"
   | "Timeout";

@@ -34,7 +34,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     topic: "Protobuf",
     detail:
-      "request bodies in Kubernetes protobuf (what kubectl create sends for built-in kinds, with no fallback to JSON) are answered 415; create built-ins with kubectl apply or the API. Decoding them needs Kubernetes' own .proto definitions, which no npm package ships.",
+      "decoded with the descriptors of the kubectl on PATH (or of protobufDescriptorsFrom); without one, and for the few prerelease versions whose embedded descriptors reference messages the binary does not carry (apidiscovery/v2beta1, certificates/v1beta1 and admissionregistration/v1alpha1 in kubectl 1.32), protobuf bodies are 415. Zero numbers and false read from protobuf stay in the stored JSON where kube-apiserver omits the ones its Go types tag omitempty (descriptors cannot tell a pointer field from a value field): a container port shows hostPort: 0 where a cluster shows nothing.",
   },
   {
     topic: "Namespace finalization",

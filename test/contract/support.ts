@@ -46,7 +46,11 @@ async function clientOf(kubeconfig: string): Promise<Target["call"]> {
     const options: RequestOptions = { method, headers: { ...headers } };
     await config.applyToHTTPSOptions(options);
     const text =
-      body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      body === undefined
+        ? undefined
+        : typeof body === "string" || body instanceof Uint8Array
+          ? body
+          : JSON.stringify(body);
     if (text !== undefined && options.headers !== undefined && !("Content-Type" in headers)) {
       (options.headers as Record<string, string>)["Content-Type"] = "application/json";
     }

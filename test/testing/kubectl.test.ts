@@ -152,14 +152,35 @@ describe.skipIf(!hasKubectl)("kubectl against the fake", () => {
     expect(edited?.spec).toMatchObject({ deployment: { spec: { state: "SUSPENDED" } } });
   });
 
-  it("answers kubectl create's protobuf body with 415 naming the media types it takes (see docs/testing.md)", async () => {
-    const refused = kubectl("create", "configmap", "settings", ...N, "--from-literal=a=b");
-    await expect(refused).rejects.toThrow(
-      /unknown format - accepted media types include: application\/json, application\/yaml/,
+  it("creates a Secret, a ConfigMap and a Namespace with kubectl create (protobuf bodies), storing what the JSON form would", async () => {
+    const commands = [
+      ["secret", "generic", "db", ...N, "--from-literal=password=hunter2", "--type=Opaque"],
+      ["configmap", "settings", ...N, "--from-literal=a=b", "--from-literal=parallelism=2"],
+      ["namespace", "team-a"],
+    ];
+    for (const command of commands) {
+      const asJson = JSON.parse(
+        await kubectl("create", ...command, "--dry-run=client", "-o", "json"),
+      ) as Record<string, unknown>;
+      expect(await kubectl("create", ...command)).toContain("created");
+      const request = kube.requests({ method: "POST" }).at(-1);
+      expect(request?.contentType).toBe("application/vnd.kubernetes.protobuf");
+      expect(request?.status).toBe(201);
+      const kind = String(asJson.kind);
+      const meta = asJson.metadata as { name: string; namespace?: string };
+      const stored = kube.get(kind, meta.namespace, meta.name) as Record<string, unknown>;
+      for (const field of ["data", "type"] as const) expect(stored[field]).toEqual(asJson[field]);
+    }
+    expect(kube.get("Secret", "my-deploy-namespace", "db")?.data).toEqual({
+      password: Buffer.from("hunter2").toString("base64"),
+    });
+    expect(await kubectl("get", "namespace", "team-a", "-o", "jsonpath={.spec.finalizers}")).toBe(
+      '["kubernetes"]',
     );
-    const requests = kube.requests({ method: "POST", resource: "configmaps" });
-    expect(requests.at(-1)?.contentType).toBe("application/vnd.kubernetes.protobuf");
-    expect(kube.get("ConfigMap", "my-deploy-namespace", "settings")).toBeUndefined();
+    await expect(kubectl("create", ...(commands[1] ?? []))).rejects.toThrow(
+      /configmaps "settings" already exists/,
+    );
+    await kubectl("delete", "namespace", "team-a");
   });
 
   it("deletes with a finalizer: --wait=false only marks; removing the finalizer deletes", async () => {
