@@ -150,6 +150,32 @@ describe.skipIf(descriptors === undefined)("protobuf bodies of built-in kinds", 
     ).toEqual({ username: "alice", extra: { scopes: ["read", "write"] } });
   });
 
+  it("embedded structs of the Go types are inlined: secretKeyRef's name, a webhook rule's fields", () => {
+    expect(
+      json("k8s.io.api.core.v1.EnvVar", {
+        name: "TOKEN",
+        valueFrom: { secretKeyRef: { localObjectReference: { name: "db" }, key: "password" } },
+      }),
+    ).toEqual({ name: "TOKEN", valueFrom: { secretKeyRef: { name: "db", key: "password" } } });
+    expect(
+      json("k8s.io.api.admissionregistration.v1.RuleWithOperations", {
+        operations: ["CREATE"],
+        rule: { apiGroups: ["ververica.platform"], resources: ["vvpdeployments"] },
+      }),
+    ).toEqual({
+      operations: ["CREATE"],
+      apiGroups: ["ververica.platform"],
+      resources: ["vvpdeployments"],
+    });
+    // A field named after its own type is not embedded (Container.lifecycle).
+    expect(
+      json("k8s.io.api.core.v1.Container", {
+        name: "c",
+        lifecycle: { preStop: { sleep: { seconds: 5n } } },
+      }),
+    ).toEqual({ name: "c", lifecycle: { preStop: { sleep: { seconds: 5 } } } });
+  });
+
   it("a protobuf body of another kind than the resource's is refused like the same JSON body", async () => {
     const protobuf = await post(
       "/api/v1/namespaces/team/secrets",

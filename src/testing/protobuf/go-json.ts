@@ -24,14 +24,30 @@ const CUSTOM_JSON: Record<string, (message: Fields) => unknown> = {
   "k8s.io.apimachinery.pkg.runtime.RawExtension": (extension) => rawJson(extension.raw),
 };
 
-// Embedded structs tagged `json:",inline"` in k8s.io/api: protobuf nests
-// them in a field, JSON spreads their fields into the parent.
+// Embedded (anonymous) structs of k8s.io/api's types: protobuf nests them in
+// a field, JSON spreads their fields into the parent. Read off the Go types
+// (a field with an empty json name); keyed by message and field, since the
+// same Go type recurs in every version of its group.
 const INLINE = new Set([
-  "k8s.io.api.core.v1.Volume.volumeSource",
-  "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
-  "k8s.io.api.core.v1.Probe.handler",
-  "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
+  "Volume.volumeSource",
+  "PersistentVolumeSpec.persistentVolumeSource",
+  "Probe.handler",
+  "EphemeralContainer.ephemeralContainerCommon",
+  "ConfigMapEnvSource.localObjectReference",
+  "ConfigMapKeySelector.localObjectReference",
+  "ConfigMapProjection.localObjectReference",
+  "ConfigMapVolumeSource.localObjectReference",
+  "SecretEnvSource.localObjectReference",
+  "SecretKeySelector.localObjectReference",
+  "SecretProjection.localObjectReference",
+  "NamedRuleWithOperations.ruleWithOperations",
+  "RuleWithOperations.rule",
+  "IngressRule.ingressRuleValue",
+  "DeviceAllocationConfiguration.deviceConfiguration",
+  "DeviceClaimConfiguration.deviceConfiguration",
+  "DeviceClassConfiguration.deviceConfiguration",
 ]);
+const K8S_API = "k8s.io.api.";
 
 /** The JSON object kube-apiserver would make of `message` (a message of `schema`). */
 export function messageToJson(protobuf: Protobuf, schema: DescMessage, message: Fields): unknown {
@@ -47,8 +63,7 @@ export function messageToJson(protobuf: Protobuf, schema: DescMessage, message: 
     if (!protobuf.isFieldSet(message as never, field)) continue;
     const value = fieldToJson(protobuf, field, message[field.localName]);
     if (omitted(value)) continue;
-    if (INLINE.has(`${schema.typeName}.${field.name}`) && isObject(value))
-      Object.assign(json, value);
+    if (inlined(schema, field) && isObject(value)) Object.assign(json, value);
     else json[field.name] = value;
   }
   return json;
@@ -99,6 +114,10 @@ function omitted(value: unknown): boolean {
   if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
   return false;
+}
+
+function inlined(schema: DescMessage, field: DescField): boolean {
+  return schema.typeName.startsWith(K8S_API) && INLINE.has(`${schema.name}.${field.name}`);
 }
 
 function isObject(value: unknown): value is Fields {
