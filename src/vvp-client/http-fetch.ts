@@ -49,6 +49,9 @@ export function createHttpFetch(options: HttpFetchOptions = {}): typeof fetch {
       headers[name] = value;
     });
     const body = bodyBytes(init.body);
+    // Node sends a DELETE's body without a length unless told: the server
+    // would read the body as the next request.
+    if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
       const fail = (error: unknown) => {

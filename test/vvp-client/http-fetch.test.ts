@@ -126,6 +126,16 @@ describe("the default fetch", () => {
     expect(seen?.headers["content-length"]).toBe(String(body.byteLength));
   });
 
+  it("sends a DELETE's body with its length, so the connection's next call is read whole", async () => {
+    const server = await serve((seen, response) => json(response, 200, { body: seen.body }));
+    const send = createHttpFetch();
+    const deleted = await send(`${server.url}/d`, { method: "DELETE", body: '{"a":1}' });
+    expect(await deleted.json()).toEqual({ body: '{"a":1}' });
+    expect(await (await send(`${server.url}/next`)).json()).toEqual({ body: "" });
+    expect(server.seen.map((entry) => entry.url)).toEqual(["/d", "/next"]);
+    expect(server.connections()).toBe(1);
+  });
+
   it("answers 204 without a body and passes redirects through unfollowed", async () => {
     const server = await serve((seen, response) => {
       if (seen.url === "/gone") response.writeHead(302, { Location: "http://elsewhere/" }).end();
