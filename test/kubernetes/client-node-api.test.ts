@@ -85,9 +85,7 @@ describe("the client-node KubeApi", () => {
     await api.delete("configmaps", NAMESPACE, "c-0");
     // 5 creates, 3 list pages, get, replace, patch, delete, get, delete.
     expect(kube.requests()).toHaveLength(14);
-    expect(kube.requests({ method: "PATCH" })[0]?.contentType).toBe(
-      "application/merge-patch+json",
-    );
+    expect(kube.requests({ method: "PATCH" })[0]?.contentType).toBe("application/merge-patch+json");
     expect(connections).toBe(before + 1);
   });
 
