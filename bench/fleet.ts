@@ -304,7 +304,14 @@ if (PROFILE !== undefined) {
 if (MARKDOWN !== undefined) {
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}`;
-  const heading = `Printed by \`npm run bench:fleet -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine}; load average ${loadStart} at the start, ${loadavg()
+  // The command as run, without this machine's paths.
+  const command = process.argv
+    .slice(2)
+    .map((arg, index, args) =>
+      args[index - 1] === "--profile" ? "DIR" : args[index - 1] === "--markdown" ? "FILE" : arg,
+    )
+    .join(" ");
+  const heading = `Printed by \`npm run bench:fleet -- ${command}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${machine}; load average ${loadStart} at the start, ${loadavg()
     .map((value) => value.toFixed(1))
     .join(
       " ",
