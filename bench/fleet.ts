@@ -102,6 +102,19 @@ function isHealthy(object: KubeObject): boolean {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** The controllers' warnings summed by kind, most frequent first. */
+function warningsOf(all: { warnings: Record<string, number> }[]): string {
+  const total = new Map<string, number>();
+  for (const { warnings } of all) {
+    for (const [key, value] of Object.entries(warnings))
+      total.set(key, (total.get(key) ?? 0) + value);
+  }
+  return [...total]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([key, value]) => `${value}× ${key.replaceAll("|", "/")}`)
+    .join("; ");
+}
 const msPerCr = (cpuSeconds: number) => `${((cpuSeconds * 1000) / CRS).toFixed(2)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -190,6 +203,7 @@ type Stats = {
   stats: { reconciles: number; errors: number; conflicts: number; fleetLists: number };
   heapUsed: number;
   cpuSeconds: number;
+  warnings: Record<string, number>;
 };
 const cpuAtHealthy = {
   kube: (await cpuOf(kube)) - cpuBefore.kube,
@@ -261,6 +275,7 @@ const lines = [
   `| heap per controller after the resync (${(CRS / SHARDS).toLocaleString("en-US")} CRs each) | ${stats.map((stat) => mib(stat.heapUsed)).join(", ")} |`,
   `| heap of the fake API server (every object and its history of ${COMPACTION.toLocaleString("en-US")} events) / the simulator | ${mib(serverHeaps.kube)} / ${mib(serverHeaps.vvp)} |`,
   `| reconcile errors / status conflicts over the run | ${stats.reduce((sum, stat) => sum + stat.stats.errors, 0)} / ${stats.reduce((sum, stat) => sum + stat.stats.conflicts, 0)} |`,
+  `| what the controllers logged as warnings over the run, by kind | ${warningsOf(stats) || "nothing"} |`,
 ];
 console.log(lines.join("\n"));
 
