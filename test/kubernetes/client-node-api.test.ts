@@ -15,6 +15,9 @@ const NAMESPACE = "team-a";
 let kube: FakeKubernetes;
 let relay: Server;
 let connections = 0;
+let closed = 0;
+/** Connections whose client side hung up first (not the API server). */
+let closedByClient = 0;
 const sockets = new Set<Socket>();
 let kubeConfig: KubeConfig;
 
@@ -27,7 +30,13 @@ beforeAll(async () => {
     sockets.add(client);
     sockets.add(upstream);
     client.pipe(upstream).pipe(client);
+    let ended = false;
+    client.on("end", () => {
+      if (!ended) closedByClient++;
+    });
     const end = () => {
+      if (!ended) closed++;
+      ended = true;
       client.destroy();
       upstream.destroy();
     };
@@ -110,6 +119,22 @@ describe("the client-node KubeApi", () => {
       .catch((error: unknown) => error);
     expect(isConflict(precondition)).toBe(true);
     expect(await api.get("configmaps", NAMESPACE, "taken")).not.toBeNull();
+  });
+
+  it("closes a connection left idle for idleTimeoutMs, and the next call opens another", async () => {
+    const api = createClientNodeKubeApi(kubeConfig, { idleTimeoutMs: 100 });
+    const before = { connections, closed, closedByClient };
+    await api.get("configmaps", NAMESPACE, "none");
+    expect(connections).toBe(before.connections + 1);
+    const deadline = Date.now() + 20_000;
+    while (closed === before.closed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(closed).toBe(before.closed + 1);
+    // The client hung up, not the server (which closes after 5 s idle).
+    expect(closedByClient).toBe(before.closedByClient + 1);
+    expect(await api.get("configmaps", NAMESPACE, "none")).toBeNull();
+    expect(connections).toBe(before.connections + 2);
   });
 
   it("a call that gets no answer ends at its deadline", async () => {
