@@ -4,6 +4,16 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { createVvpDeploymentController } from "../../src/kubernetes/index.js";
 
+// Warnings and errors the controller logs, counted by message and error (ids
+// and numbers blanked), so the table can say what the reconcile errors were.
+const warnings = new Map<string, number>();
+const count = (fields: Record<string, unknown>, message: string) => {
+  const error = typeof fields.error === "string" ? fields.error : "";
+  const key = `${message}${error === "" ? "" : `: ${String(fields.errorName ?? "")} ${error}`}`
+    .replaceAll(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/g, "#")
+    .slice(0, 160);
+  warnings.set(key, (warnings.get(key) ?? 0) + 1);
+};
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromString(process.env.FLEET_KUBECONFIG ?? "");
 const controller = createVvpDeploymentController({
@@ -15,6 +25,7 @@ const controller = createVvpDeploymentController({
   // The default: the steady state's 300 s requeue is left to the resync.
   resyncPeriodMs: 300_000,
   tokenTtlMs: 3_600_000,
+  logger: { debug: () => {}, info: () => {}, warn: count, error: count },
 });
 const gc = (globalThis as { gc?: () => void }).gc;
 const started = process.cpuUsage();
@@ -30,6 +41,7 @@ process.on("message", async (message: { type: string; crs?: number }) => {
     process.send?.({
       type: "stats",
       stats: controller.stats(),
+      warnings: Object.fromEntries(warnings),
       heapUsed: process.memoryUsage().heapUsed,
       cpuSeconds: (usage.user + usage.system) / 1e6,
     });

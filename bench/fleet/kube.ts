@@ -6,7 +6,7 @@ const namespaces = (process.env.FLEET_NAMESPACES ?? "").split(",");
 const kube = await startFakeKubernetes({
   namespaces,
   bookmarkIntervalMs: 30_000,
-  compactionWindow: 1_000_000,
+  compactionWindow: Number(process.env.FLEET_COMPACTION ?? "1000000"),
 });
 for (const namespace of namespaces) {
   kube.apply({
@@ -17,11 +17,31 @@ for (const namespace of namespaces) {
   });
 }
 const started = process.cpuUsage();
+// Requests served, by method, resource and subresource; the fake's own log is
+// emptied into it every second, so it does not grow with the fleet.
+const tally = new Map<string, number>();
+const drain = () => {
+  for (const entry of kube.requests()) {
+    const key = `${entry.method} ${entry.resource ?? entry.path}${entry.subresource ? `/${entry.subresource}` : ""}${entry.watch ? " (watch)" : ""}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  kube.clearRequests();
+};
+const drainTimer = setInterval(drain, 1000);
 process.on("message", (message: { type: string }) => {
-  if (message.type === "cpu") {
+  if (message.type === "requests") {
+    drain();
+    process.send?.({ type: "requests", requests: Object.fromEntries(tally) });
+    tally.clear();
+  } else if (message.type === "cpu") {
     const usage = process.cpuUsage(started);
-    process.send?.({ type: "cpu", seconds: (usage.user + usage.system) / 1e6 });
+    process.send?.({
+      type: "cpu",
+      seconds: (usage.user + usage.system) / 1e6,
+      heapUsed: process.memoryUsage().heapUsed,
+    });
   } else if (message.type === "stop") {
+    clearInterval(drainTimer);
     void kube.close().then(() => process.exit(0));
   }
 });

@@ -2,22 +2,31 @@
 import { startVvpSimulator } from "../../src/simulator/index.js";
 
 let requests = 0;
+// Requests by method and path shape (ids and names replaced by *).
+const tally = new Map<string, number>();
 const vvp = await startVvpSimulator({
   clock: "wall",
   transitionMs: 10,
   seed: 5,
-  onRequest: () => {
+  onRequest: (request) => {
     requests += 1;
+    const key = `${request.method} ${request.path.replace(/^\/api\/v1\/namespaces\/[^/]+/, "").replace(/\/(deployments|savepoints|jobs)\/[^/]+/, "/$1/*")}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
   },
 });
 const started = process.cpuUsage();
 process.on("message", (message: { type: string }) => {
   if (message.type === "requests") {
-    process.send?.({ type: "requests", requests });
+    process.send?.({ type: "requests", requests, byKind: Object.fromEntries(tally) });
     requests = 0;
+    tally.clear();
   } else if (message.type === "cpu") {
     const usage = process.cpuUsage(started);
-    process.send?.({ type: "cpu", seconds: (usage.user + usage.system) / 1e6 });
+    process.send?.({
+      type: "cpu",
+      seconds: (usage.user + usage.system) / 1e6,
+      heapUsed: process.memoryUsage().heapUsed,
+    });
   } else if (message.type === "stop") {
     void vvp.close().then(() => process.exit(0));
   }

@@ -587,14 +587,16 @@ function listObjects(exchange: Exchange, type: ResourceType, namespace: string |
       "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
     );
   }
-  const snapshot =
-    revision === context.store.currentRevision()
-      ? context.store.list(type, namespace)
-      : context.store.listAt(type, namespace, revision);
-  const all = snapshot.filter(
-    (o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o),
+  const { page, next } = paginate(
+    context.store.storedAt(type, namespace, revision),
+    (stored) => {
+      const o = context.store.viewOf(type, stored);
+      return matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o) ? o : undefined;
+    },
+    url,
+    token?.after,
+    revision,
   );
-  const { page, next } = paginate(all, url, token?.after, revision);
   if (wantsTable(request.headers.accept)) {
     const includeObject = url.searchParams.get("includeObject");
     const resourceVersion = context.store.encode(revision);
@@ -674,26 +676,49 @@ interface Paged {
 }
 
 // `limit`/`continue` over one snapshot: later pages read the state at the
-// first page's revision (410 Expired once compacted, as etcd answers).
-function paginate(all: KubeObject[], url: URL, after: string | undefined, revision: number): Paged {
+// first page's revision (410 Expired once compacted, as etcd answers). The
+// snapshot's objects are copied and matched one by one as the page fills
+// (ours: a page of a 25,000-object namespace copied the whole namespace,
+// which made listing a fleet quadratic); the answer is the same.
+function paginate(
+  snapshot: KubeObject[],
+  select: (stored: KubeObject) => KubeObject | undefined,
+  url: URL,
+  after: string | undefined,
+  revision: number,
+): Paged {
   const limit = Number(url.searchParams.get("limit") ?? "0");
-  let start = 0;
+  const unlimited = !Number.isInteger(limit) || limit <= 0;
+  let index = 0;
   if (after !== undefined) {
-    start = all.findIndex((o) => keyOf(o) > after);
-    if (start < 0) start = all.length;
+    // The snapshot is in key order: the first key after the last one served.
+    let high = snapshot.length;
+    while (index < high) {
+      const middle = (index + high) >>> 1;
+      if (keyOf(snapshot[middle] as KubeObject) > after) high = middle;
+      else index = middle + 1;
+    }
   }
-  if (!Number.isInteger(limit) || limit <= 0 || start + limit >= all.length) {
-    return { page: all.slice(start) };
+  const page: KubeObject[] = [];
+  let more = false;
+  let remaining = 0;
+  for (; index < snapshot.length; index += 1) {
+    const selected = select(snapshot[index] as KubeObject);
+    if (selected === undefined) continue;
+    if (!unlimited && page.length === limit) {
+      more = true;
+      // Counted only without a selector (then every object is selected).
+      remaining = snapshot.length - index;
+      break;
+    }
+    page.push(selected);
   }
-  const page = all.slice(start, start + limit);
+  if (!more) return { page };
   const last = page.at(-1);
   const token = { rv: revision, after: last ? keyOf(last) : "" };
   return {
     page,
-    next: {
-      token: Buffer.from(JSON.stringify(token)).toString("base64url"),
-      remaining: all.length - start - limit,
-    },
+    next: { token: Buffer.from(JSON.stringify(token)).toString("base64url"), remaining },
   };
 }
 

@@ -226,24 +226,39 @@ export class ObjectStore {
    * current state); 410 Expired when history no longer reaches back.
    */
   listAt(type: ResourceType, namespace: string | undefined, revision: number): KubeObject[] {
-    const key = storageKey(type);
-    const undo = this.eventsSince(key, revision).reverse();
-    const objects = new Map(
-      [...this.bucket(type).values()].map((o) => [
-        this.key(type, o.metadata.namespace, o.metadata.name ?? ""),
-        o,
-      ]),
-    );
-    for (const event of undo) {
-      const at = this.key(type, event.object.metadata.namespace, event.object.metadata.name ?? "");
-      if (event.type === "ADDED" || event.previous === undefined) objects.delete(at);
-      else objects.set(at, event.previous);
-    }
+    return this.storedAt(type, namespace, revision).map((object) => this.view(type, object));
+  }
+
+  /**
+   * The stored objects of a type (in one namespace, or all) at `revision`, or
+   * now without it, in key order, not copied: a list reads only the ones it
+   * answers through `viewOf`, so a page of a large collection costs its page.
+   */
+  storedAt(type: ResourceType, namespace: string | undefined, revision?: number): KubeObject[] {
     const prefix = type.namespaced && namespace !== undefined ? `${namespace}/` : "";
-    return [...objects.entries()]
-      .filter(([at]) => at.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => this.view(type, object));
+    let objects = this.bucket(type);
+    if (revision !== undefined && revision !== this.revision) {
+      const undo = this.eventsSince(storageKey(type), revision).reverse();
+      objects = new Map(objects);
+      for (const event of undo) {
+        const at = this.key(
+          type,
+          event.object.metadata.namespace,
+          event.object.metadata.name ?? "",
+        );
+        if (event.type === "ADDED" || event.previous === undefined) objects.delete(at);
+        else objects.set(at, event.previous);
+      }
+    }
+    const keys: string[] = [];
+    for (const key of objects.keys()) if (key.startsWith(prefix)) keys.push(key);
+    keys.sort();
+    return keys.map((key) => objects.get(key) as KubeObject);
+  }
+
+  /** A copy of a stored object (from `storedAt`) as the type shows it. */
+  viewOf(type: ResourceType, stored: KubeObject): KubeObject {
+    return this.view(type, stored);
   }
 
   /** The current revision as a number. */
@@ -273,12 +288,7 @@ export class ObjectStore {
 
   /** Copies of the objects of a type (in one namespace, or all), in key order. */
   list(type: ResourceType, namespace: string | undefined): KubeObject[] {
-    const bucket = this.bucket(type);
-    const prefix = type.namespaced && namespace !== undefined ? `${namespace}/` : "";
-    return [...bucket.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => this.view(type, object));
+    return this.storedAt(type, namespace).map((object) => this.view(type, object));
   }
 
   /** POST: creates an object; the name may come from generateName. */

@@ -1,0 +1,153 @@
+// The KubeApi's own requests: every call (list, get, create, replace, merge
+// patch, status patch, delete) travels over one kept-alive TLS connection
+// when made one at a time, authenticated by the KubeConfig; refusals are
+// KubeApiErrors with the Status reason; a call that gets no answer ends at
+// its deadline. Connections are counted by a TCP relay in front of the fake
+// API server.
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
+import { isConflict, KubeApiError } from "../../src/kubernetes/kube-api.js";
+import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+
+const NAMESPACE = "team-a";
+let kube: FakeKubernetes;
+let relay: Server;
+let connections = 0;
+let closed = 0;
+/** Connections whose client side hung up first (not the API server). */
+let closedByClient = 0;
+const sockets = new Set<Socket>();
+let kubeConfig: KubeConfig;
+
+beforeAll(async () => {
+  kube = await startFakeKubernetes({ namespaces: [NAMESPACE] });
+  const target = new URL(kube.url);
+  relay = createServer((client) => {
+    connections++;
+    const upstream = tcpConnect(Number(target.port), target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    let ended = false;
+    client.on("end", () => {
+      if (!ended) closedByClient++;
+    });
+    const end = () => {
+      if (!ended) closed++;
+      ended = true;
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on("error", end);
+      socket.on("close", end);
+    }
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const port = (relay.address() as { port: number }).port;
+  kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kube.kubeconfig.replace(kube.url, `https://127.0.0.1:${port}`));
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => relay?.close(() => resolve()));
+  await kube?.close();
+});
+
+const configMap = (name: string) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: NAMESPACE, labels: { app: "x" } },
+  data: { a: "1" },
+});
+
+describe("the client-node KubeApi", () => {
+  it("makes every kind of call over one kept-alive connection, authenticated", async () => {
+    const api = createClientNodeKubeApi(kubeConfig, { listPageSize: 2 });
+    const before = connections;
+    kube.clearRequests();
+    for (let index = 0; index < 5; index += 1) {
+      const created = await api.create("configmaps", NAMESPACE, configMap(`c-${index}`));
+      expect(created.metadata?.resourceVersion).toMatch(/^\d+$/);
+    }
+    const listed = await api.list("configmaps", NAMESPACE, { labelSelector: "app=x" });
+    expect(listed.items.map((item) => item.metadata?.name).sort()).toEqual(
+      ["c-0", "c-1", "c-2", "c-3", "c-4"].sort(),
+    );
+    expect(listed.resourceVersion).toMatch(/^\d+$/);
+    const read = await api.get("configmaps", NAMESPACE, "c-0");
+    expect(read?.data).toEqual({ a: "1" });
+    const replaced = await api.replace("configmaps", NAMESPACE, "c-0", {
+      ...configMap("c-0"),
+      metadata: { ...configMap("c-0").metadata, resourceVersion: read?.metadata?.resourceVersion },
+      data: { a: "2" },
+    });
+    expect(replaced.data).toEqual({ a: "2" });
+    const patched = await api.mergePatch("configmaps", NAMESPACE, "c-0", { data: { b: "3" } });
+    expect(patched.data).toEqual({ a: "2", b: "3" });
+    await api.delete("configmaps", NAMESPACE, "c-0");
+    expect(await api.get("configmaps", NAMESPACE, "c-0")).toBeNull();
+    // Deleting what is gone is not an error.
+    await api.delete("configmaps", NAMESPACE, "c-0");
+    // 5 creates, 3 list pages, get, replace, patch, delete, get, delete.
+    expect(kube.requests()).toHaveLength(14);
+    expect(kube.requests({ method: "PATCH" })[0]?.contentType).toBe("application/merge-patch+json");
+    expect(connections).toBe(before + 1);
+  });
+
+  it("turns refusals into KubeApiErrors with the Status reason", async () => {
+    const api = createClientNodeKubeApi(kubeConfig);
+    await api.create("configmaps", NAMESPACE, configMap("taken"));
+    const taken = await api
+      .create("configmaps", NAMESPACE, configMap("taken"))
+      .catch((error: unknown) => error);
+    expect(taken).toBeInstanceOf(KubeApiError);
+    expect(taken).toMatchObject({ code: 409, reason: "AlreadyExists" });
+    const stale = await api
+      .mergePatch("configmaps", NAMESPACE, "taken", {
+        metadata: { resourceVersion: "1" },
+        data: { a: "9" },
+      })
+      .catch((error: unknown) => error);
+    expect(isConflict(stale)).toBe(true);
+    expect(stale).toMatchObject({ reason: "Conflict" });
+    const precondition = await api
+      .delete("configmaps", NAMESPACE, "taken", { resourceVersion: "1" })
+      .catch((error: unknown) => error);
+    expect(isConflict(precondition)).toBe(true);
+    expect(await api.get("configmaps", NAMESPACE, "taken")).not.toBeNull();
+  });
+
+  it("closes a connection left idle for idleTimeoutMs, and the next call opens another", async () => {
+    const api = createClientNodeKubeApi(kubeConfig, { idleTimeoutMs: 100 });
+    const before = { connections, closed, closedByClient };
+    await api.get("configmaps", NAMESPACE, "none");
+    expect(connections).toBe(before.connections + 1);
+    const deadline = Date.now() + 20_000;
+    while (closed === before.closed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(closed).toBe(before.closed + 1);
+    // The client hung up, not the server (which closes after 5 s idle).
+    expect(closedByClient).toBe(before.closedByClient + 1);
+    expect(await api.get("configmaps", NAMESPACE, "none")).toBeNull();
+    expect(connections).toBe(before.connections + 2);
+  });
+
+  it("a call that gets no answer ends at its deadline", async () => {
+    const api = createClientNodeKubeApi(kubeConfig, { requestTimeoutMs: 200 });
+    kube.faults.slow(60_000, { resource: "configmaps" });
+    try {
+      const started = performance.now();
+      const error = await api.get("configmaps", NAMESPACE, "x").catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toMatch(/Abort|Timeout/);
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      kube.faults.slow(0);
+    }
+  });
+});
