@@ -206,6 +206,11 @@ function requester(
           let text = "";
           response.on("data", (chunk: string) => {
             text += chunk;
+            if (text.length > MAX_ANSWER_CHARS) {
+              request.destroy(
+                new Error(`the answer to ${method} ${path} is over ${MAX_ANSWER_CHARS} characters`),
+              );
+            }
           });
           response.on("error", reject);
           response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
@@ -217,6 +222,11 @@ function requester(
     return text === "" ? {} : JSON.parse(text);
   };
 }
+
+// Bounds what one answer (a list page, an object) or one watch event may
+// hold in memory: far above a page of CRs (objects are at most 1.5 MiB in
+// etcd), far below what a misbehaving server could send.
+const MAX_ANSWER_CHARS = 64 * 1024 * 1024;
 
 const SHARED_AGENTS = new WeakMap<KubeConfig, Promise<http.Agent>>();
 
@@ -313,6 +323,15 @@ function onResponse(
   response.on("data", (chunk: string) => {
     handlers.onActivity?.();
     buffered += chunk;
+    if (buffered.length > MAX_ANSWER_CHARS) {
+      // One event line past any object the API server stores: end this watch.
+      close(new Error(`a watch event is over ${MAX_ANSWER_CHARS} characters`));
+      response.destroy();
+      return;
+    }
+    // Only the new chunk can hold the next newline; searching the buffer
+    // would flatten it on every chunk (quadratic in a large event).
+    if (!chunk.includes("\n")) return;
     let newline = buffered.indexOf("\n");
     while (newline >= 0) {
       const line = buffered.slice(0, newline).trim();

@@ -4,6 +4,7 @@
 // KubeApiErrors with the Status reason; a call that gets no answer ends at
 // its deadline. Connections are counted by a TCP relay in front of the fake
 // API server.
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,6 +149,46 @@ describe("the client-node KubeApi", () => {
       expect(performance.now() - started).toBeLessThan(30_000);
     } finally {
       kube.faults.slow(0);
+    }
+  });
+
+  it("an answer or a watch event over 64 MiB is cut off instead of held in memory", async () => {
+    const huge = "x".repeat(65 * 1024 * 1024);
+    const server = createHttpServer((request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      if (request.url?.includes("watch=")) response.write(`{"type":"ADDED","object":"${huge}`);
+      else response.end(`"${huge}"`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const plain = new KubeConfig();
+      plain.loadFromOptions({
+        clusters: [
+          {
+            name: "c",
+            server: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+            skipTLSVerify: true,
+          },
+        ],
+        users: [{ name: "u", token: "t" }],
+        contexts: [{ name: "x", cluster: "c", user: "u" }],
+        currentContext: "x",
+      });
+      const api = createClientNodeKubeApi(plain);
+      const error = await api.get("configmaps", NAMESPACE, "x").catch((caught: unknown) => caught);
+      expect(String(error)).toContain("over 67108864 characters");
+      const closedWith = await new Promise<unknown>((resolve) => {
+        api.watch(
+          "configmaps",
+          NAMESPACE,
+          { resourceVersion: "1", timeoutSeconds: 60, allowWatchBookmarks: true },
+          { onEvent: () => resolve("an event"), onClose: resolve },
+        );
+      });
+      expect(String(closedWith)).toContain("a watch event is over 67108864 characters");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -167,6 +167,19 @@ describe("the default fetch", () => {
     await expect(send(`${server.url}/x`, { signal: already })).rejects.toThrow("before");
   });
 
+  it("cuts off an answer whose body grows past maxResponseBytes, and the next call still works", async () => {
+    const server = await serve((seen, response) => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      if (seen.url === "/big") response.end(`"${"x".repeat(64 * 1024)}"`);
+      else response.end('"small"');
+    });
+    const send = createHttpFetch({ maxResponseBytes: 1024 });
+    const error = await send(`${server.url}/big`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as Error).cause)).toContain("over the limit of 1024 bytes");
+    expect(await (await send(`${server.url}/small`)).json()).toBe("small");
+  });
+
   it("an unreachable server is a fetch failure naming the cause, as the client reports it", async () => {
     const server = await serve(() => undefined);
     const url = server.url;
