@@ -141,7 +141,8 @@ function show(replica: Replica, line: string): void {
 async function until(
   condition: () => boolean | Promise<boolean>,
   what: string,
-  timeoutMs = 30_000,
+  // Generous: two replicas compiling and starting on a loaded machine took over 30 s.
+  timeoutMs = 90_000,
 ) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -289,7 +289,9 @@ describe("vvpctl validate", () => {
       const keys = Array.from({ length: 150_000 }, (_, index) => `k${index}: v`).join("\n");
       const aliases = ["a: &b x", ...Array.from({ length: 30_000 }, (_, i) => `k${i}: *b`)];
       const dir = tempDir({ "keys.yaml": `${keys}\n`, "aliases.yaml": `${aliases.join("\n")}\n` });
-      const started = performance.now();
+      // CPU time of this process, not wall time: on a loaded machine the wall
+      // clock runs on while this process waits for a core (quadratic took minutes).
+      const started = process.cpuUsage();
       const many = await runCli(["validate", "keys.yaml"], { cwd: dir });
       expect(many.code).toBe(0);
       const refused = await runCli(["validate", "aliases.yaml"], { cwd: dir });
@@ -297,8 +299,9 @@ describe("vvpctl validate", () => {
       expect(refused.stdout).toMatch(
         /^aliases\.yaml:102:7: error: <root>: not valid YAML: .*more than 100 aliases.*RESOURCE_EXHAUSTION/m,
       );
-      expect(performance.now() - started).toBeLessThan(15_000);
-    }, 60_000);
+      const used = process.cpuUsage(started);
+      expect((used.user + used.system) / 1000).toBeLessThan(15_000);
+    }, 120_000);
 
     it("a file of 10 MB", async () => {
       const dir = tempDir({ "big.yaml": `# ${"x".repeat(10 * 1024 * 1024)}\n` });

@@ -1,13 +1,11 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   COMPILE_AFTER_CHECKS,
   compiledVvpDeploymentSchema,
   compiledVvpDeploymentVerdict,
   isStringMap,
-  vvpDeploymentChecker,
-  vvpDeploymentVerdict,
   withStringMapPredicates,
 } from "../../src/models/compiled-schema.js";
 import { VvpDeploymentSchema } from "../../src/models/index.js";
@@ -244,13 +242,21 @@ describe("the compiled verdict check (string maps without zod's copy)", () => {
 });
 
 describe("vvpDeploymentChecker", () => {
-  it("uses the runtime schema for the first checks, then one compiled copy for good", () => {
-    const seen = Array.from({ length: COMPILE_AFTER_CHECKS + 3 }, () => vvpDeploymentChecker());
-    // Earlier tests in this file never call it, so the count starts here.
-    expect(seen.slice(0, COMPILE_AFTER_CHECKS).every((s) => s === VvpDeploymentSchema)).toBe(true);
+  it("uses the runtime schema for the first checks, then one compiled copy for good", async () => {
+    // The count lives in the module: a fresh copy of it (and of the schema),
+    // since test files share modules (vitest's isolate: false) and another
+    // file may have validated CRs already.
+    vi.resetModules();
+    const fresh = await import("../../src/models/compiled-schema.js");
+    const { VvpDeploymentSchema: schema } = await import("../../src/models/index.js");
+    expect(fresh.vvpDeploymentVerdict()).toBeUndefined();
+    const seen = Array.from({ length: COMPILE_AFTER_CHECKS + 3 }, () =>
+      fresh.vvpDeploymentChecker(),
+    );
+    expect(seen.slice(0, COMPILE_AFTER_CHECKS).every((s) => s === schema)).toBe(true);
     const [first, ...rest] = seen.slice(COMPILE_AFTER_CHECKS);
-    expect(first).not.toBe(VvpDeploymentSchema);
+    expect(first).not.toBe(schema);
     for (const later of rest) expect(later).toBe(first);
-    expect(vvpDeploymentVerdict()).toBeTypeOf("function");
+    expect(fresh.vvpDeploymentVerdict()).toBeTypeOf("function");
   });
 });

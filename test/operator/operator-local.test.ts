@@ -10,7 +10,7 @@ describe("npm run operator:local", () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "scripts/operator-local.ts", "--exit-after", "0"],
-      { cwd: ROOT, timeout: 90_000 },
+      { cwd: ROOT, timeout: 240_000 },
     );
     expect(stdout).toMatch(/\[(a|b)\] became leader/);
     expect(stdout).toContain("vvpdeployment.ververica.platform/my-deployment created");
@@ -20,5 +20,5 @@ describe("npm run operator:local", () => {
     // After the SIGTERM, the other replica leads: "became leader" twice, once per replica.
     expect(stdout.match(/\] became leader/g)).toHaveLength(2);
     expect(stdout).toMatch(/\[(a|b)\] stopped \{"reason":"signal","code":0\}/);
-  }, 100_000);
+  }, 250_000);
 });

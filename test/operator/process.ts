@@ -68,7 +68,7 @@ export function spawnOperator(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on("exit", (code, signal) => resolve({ code, signal }));
   });
-  const waitForLog = (predicate: (line: LogLine) => boolean, what: string, timeoutMs = 20_000) =>
+  const waitForLog = (predicate: (line: LogLine) => boolean, what: string, timeoutMs = 60_000) =>
     waitFor(() => logs.find(predicate), `${name}: ${what}`, timeoutMs).catch((error: Error) => {
       const last = logs.slice(-3).map((line) => line.msg);
       throw new Error(
