@@ -35,6 +35,7 @@ import { createInformer, type WatchTiming } from "./informer.js";
 import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
+import { type SteadyCycle, sameInputs, sameMapping, steadyCycleOf } from "./steady-cycles.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
 import { type RetryBucket, WorkQueue } from "./work-queue.js";
 
@@ -116,6 +117,12 @@ export interface VvpDeploymentController {
 export interface ControllerStats {
   /** reconcileOnce runs (a status write that conflicted is followed by another run). */
   reconciles: number;
+  /**
+   * Reconciles of a resync answered from the CR's last cycle, whose inputs
+   * (CR version, listed deployment, mapping record) had not changed (counted
+   * in `reconciles` too).
+   */
+  unchanged: number;
   /** Status writes refused with 409 (then re-read and reconciled again). */
   conflicts: number;
   /** Watch events skipped because their version was already handled (our own writes). */
@@ -175,6 +182,8 @@ export function createVvpDeploymentController(
   const uidToKey = new Map<string, string>();
   const handledVersions = new Map<string, string[]>();
   const prefetched = new Map<string, Deployment>();
+  /** Per CR key, the last full cycle when it may answer the next resync (steady-cycles.ts). */
+  const steadyCycles = new Map<string, SteadyCycle>();
   const crs = createInformer({
     api,
     resource: "vvpdeployments",
@@ -190,7 +199,10 @@ export function createVvpDeploymentController(
         if (change === "deleted") uidToKey.delete(uid);
         else uidToKey.set(uid, key);
       }
-      if (change === "deleted") prefetched.delete(key);
+      if (change === "deleted") {
+        prefetched.delete(key);
+        steadyCycles.delete(key);
+      }
       queue.add(key);
     },
   });
@@ -222,7 +234,14 @@ export function createVvpDeploymentController(
     logger,
   });
   const clients = new Map<string, VvpClient>();
-  const counters = { reconciles: 0, conflicts: 0, skipped: 0, errors: 0, fleetLists: 0 };
+  const counters = {
+    reconciles: 0,
+    unchanged: 0,
+    conflicts: 0,
+    skipped: 0,
+    errors: 0,
+    fleetLists: 0,
+  };
   let running = false;
   let stopping = false;
   let activeWorkers = 0;
@@ -293,10 +312,18 @@ export function createVvpDeploymentController(
     await events.record(cr, { type: "Warning", reason, action: "ReadApiKey", note: message });
   };
 
+  /** The mapping record's version in our store (undefined: none); with a custom store, undefined (the cycle's observed record is kept). */
+  const mappingVersion = (cr: KubeObject): string | undefined => {
+    const uid = cr.metadata?.uid;
+    return uid === undefined ? undefined : ownStore?.versionOf(uid);
+  };
+
   const reconcileCr = async (
+    key: string,
     cr: KubeObject,
     deployment: Deployment | undefined,
   ): Promise<KeyOutcome> => {
+    steadyCycles.delete(key);
     let client: VvpClient;
     try {
       client = await clientFor(cr);
@@ -309,6 +336,7 @@ export function createVvpDeploymentController(
     const written: string[] = [];
     const onWritten = (version: string) => written.push(version);
     const writer = createFinalizerWriter(api, cr, onWritten);
+    const mappingBefore = mappingVersion(cr);
     let result: ReconcileOnceResult;
     try {
       result = await reconcileOnce({
@@ -354,6 +382,12 @@ export function createVvpDeploymentController(
       );
       if (outcome === "conflict") return { kind: "conflict" };
     }
+    if (deployment !== undefined && written.length === 0) {
+      const mapping = ownStore === undefined ? result.observed?.mapping : mappingBefore;
+      const after = ownStore === undefined ? mapping : mappingVersion(cr);
+      const steady = steadyCycleOf(cr, deployment, result, mapping, after);
+      if (steady !== undefined) steadyCycles.set(key, steady);
+    }
     const start = cr.metadata?.resourceVersion;
     return {
       kind: "done",
@@ -368,16 +402,51 @@ export function createVvpDeploymentController(
    * so a fleet's resync does not flood the log.
    */
   const logReconciled = (cr: KubeObject, result: ReconcileOnceResult) => {
-    const healthy = result.cr.status?.conditions?.find((condition) => condition.type === "Healthy");
-    const fields = {
-      ...crFields(keyOf(cr)),
-      actions: result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
-      healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
-      actualState: result.cr.status?.actualState,
-      requeueAfterMs: result.requeueAfterMs,
-    };
+    const fields = reconciledFields(
+      keyOf(cr),
+      result.cr.status,
+      result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
+      result.requeueAfterMs,
+    );
     if (result.changed) logger.info(fields, "reconciled");
     else logger.debug(fields, "reconciled");
+  };
+
+  const reconciledFields = (
+    key: string,
+    status: VvpDeployment["status"],
+    actions: string[],
+    requeueAfterMs: number,
+  ) => {
+    const healthy = status?.conditions?.find((condition) => condition.type === "Healthy");
+    return {
+      ...crFields(key),
+      actions,
+      healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
+      actualState: status?.actualState,
+      requeueAfterMs,
+    };
+  };
+
+  /**
+   * The answer of the CR's last cycle when a resync finds its inputs as that
+   * cycle left them (steady-cycles.ts), else undefined: run the cycle.
+   */
+  const unchangedAnswer = async (
+    key: string,
+    cr: KubeObject,
+    listed: Deployment,
+  ): Promise<number | undefined> => {
+    const steady = steadyCycles.get(key);
+    if (steady === undefined || !sameInputs(steady, cr, listed)) return undefined;
+    const uid = cr.metadata?.uid ?? "";
+    const mapping = ownStore === undefined ? await mappingStore.get(uid) : ownStore.versionOf(uid);
+    if (!sameMapping(steady.mapping, mapping)) return undefined;
+    if (logger !== silentLogger) {
+      const status = (cr as unknown as VvpDeployment).status;
+      logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
+    }
+    return steady.requeueAfterMs;
   };
 
   /**
@@ -391,7 +460,10 @@ export function createVvpDeploymentController(
     const [namespace = "", name = ""] = splitKey(key);
     const forced = queue.takeForced(key);
     let cr = crs.get(namespace, name);
-    if (cr === undefined) handledVersions.delete(key);
+    if (cr === undefined) {
+      handledVersions.delete(key);
+      steadyCycles.delete(key);
+    }
     const version = cr?.metadata?.resourceVersion;
     if (!forced && version !== undefined && handledVersions.get(key)?.includes(version)) {
       counters.skipped += 1;
@@ -399,12 +471,20 @@ export function createVvpDeploymentController(
     }
     const deployment = prefetched.get(key);
     prefetched.delete(key);
+    if (cr !== undefined && deployment !== undefined && version !== undefined) {
+      const answer = await unchangedAnswer(key, cr, deployment);
+      if (answer !== undefined) {
+        counters.reconciles += 1;
+        counters.unchanged += 1;
+        remember(key, [version]);
+        return answer;
+      }
+    }
     for (let attempt = 0; cr !== undefined; attempt += 1) {
       counters.reconciles += 1;
-      const outcome = await reconcileCr(cr, attempt === 0 ? deployment : undefined);
+      const outcome = await reconcileCr(key, cr, attempt === 0 ? deployment : undefined);
       if (outcome.kind === "done") {
-        const remembered = [...(handledVersions.get(key) ?? []), ...outcome.handled];
-        handledVersions.set(key, remembered.slice(-HANDLED_VERSIONS));
+        remember(key, outcome.handled);
         return outcome.requeueAfterMs;
       }
       counters.conflicts += 1;
@@ -413,6 +493,14 @@ export function createVvpDeploymentController(
       cr = (await api.get("vvpdeployments", namespace, name)) ?? undefined;
     }
     return 0;
+  };
+
+  /** Adds versions to the CR's handled ones (the last HANDLED_VERSIONS are kept). */
+  const remember = (key: string, versions: readonly string[]) => {
+    const known = handledVersions.get(key);
+    if (known !== undefined && versions.length === 1 && known.at(-1) === versions[0]) return;
+    const remembered = [...(known ?? []), ...versions];
+    handledVersions.set(key, remembered.slice(-HANDLED_VERSIONS));
   };
 
   const work = async () => {

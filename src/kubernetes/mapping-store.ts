@@ -57,6 +57,13 @@ export interface KubernetesMappingStore extends MappingStore {
   hasSynced(): boolean;
   /** How many records the index holds. */
   size(): number;
+  /**
+   * The resourceVersion of the CR's record as the index holds it now
+   * (undefined when it holds none): it changes whenever the record does, so
+   * the controller can tell, without a read, that a record is the one an
+   * earlier cycle decided from.
+   */
+  versionOf(crUid: string): string | undefined;
 }
 
 /** Creates the VvpDeploymentMapping-backed MappingStore. */
@@ -195,6 +202,7 @@ export function createKubernetesMappingStore(
     synced: informer.synced,
     hasSynced: () => informer.hasSynced(),
     size: () => byUid.size,
+    versionOf: (crUid) => byUid.get(crUid)?.metadata?.resourceVersion,
   };
 }
 
