@@ -80,6 +80,8 @@ export function createKubernetesMappingStore(
     labelSelector,
     ...(options.timing === undefined ? {} : { timing: options.timing }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // The index keeps what the store reads, not the whole object.
+    transform: indexed,
     onChange: (change, object) => {
       const uid = uidOf(object);
       if (uid === undefined) return;
@@ -153,7 +155,7 @@ export function createKubernetesMappingStore(
     const old = records.get(crUid);
     if (old === undefined) return null;
     const record = recordOf(old);
-    if (record !== null) byUid.set(crUid, await write(crUid, record));
+    if (record !== null) byUid.set(crUid, indexed(await write(crUid, record)));
     const namespace = old.metadata?.namespace ?? namespaceFor(crUid);
     await api.delete("configmaps", namespace, old.metadata?.name ?? mappingRecordName(crUid));
     records.delete(crUid);
@@ -176,7 +178,7 @@ export function createKubernetesMappingStore(
       await informer.synced;
       const existing = byUid.get(crUid);
       if (existing !== undefined && sameRecord(recordOf(existing), record)) return;
-      byUid.set(crUid, await write(crUid, record));
+      byUid.set(crUid, indexed(await write(crUid, record)));
     },
     async delete(crUid) {
       await informer.synced;
@@ -203,6 +205,26 @@ export function createKubernetesMappingStore(
     hasSynced: () => informer.hasSynced(),
     size: () => byUid.size,
     versionOf: (crUid) => byUid.get(crUid)?.metadata?.resourceVersion,
+  };
+}
+
+/**
+ * What the index keeps of a record object: its name, namespace and
+ * resourceVersion (for writes over it and deletes) and the record's fields,
+ * with the CR uid the labels or the record name (about a third of the object).
+ */
+function indexed(object: KubeObject): KubeObject {
+  const { deploymentId, vvpNamespace, instanceId } = fieldsOf(object);
+  const metadata = object.metadata;
+  return {
+    metadata: {
+      ...(metadata?.name === undefined ? {} : { name: metadata.name }),
+      ...(metadata?.namespace === undefined ? {} : { namespace: metadata.namespace }),
+      ...(metadata?.resourceVersion === undefined
+        ? {}
+        : { resourceVersion: metadata.resourceVersion }),
+    },
+    spec: { crUid: uidOf(object), deploymentId, vvpNamespace, instanceId },
   };
 }
 
