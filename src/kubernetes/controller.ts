@@ -35,6 +35,7 @@ import { createInformer, type WatchTiming } from "./informer.js";
 import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
+import { createCrSlimmer } from "./slim-cache.js";
 import { type SteadyCycle, sameInputs, sameMapping, steadyCycleOf } from "./steady-cycles.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
 import { type RetryBucket, WorkQueue } from "./work-queue.js";
@@ -192,6 +193,7 @@ export function createVvpDeploymentController(
     labelSelector: `${OWNER_LABEL}=${instanceId}`,
     ...(options.watch === undefined ? {} : { timing: options.watch }),
     logger,
+    transform: createCrSlimmer(),
     onChange: (change, object) => {
       const key = keyOf(object);
       const uid = object.metadata?.uid;
