@@ -30,13 +30,13 @@ import {
 } from "./cr-fields.js";
 import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
 import { createEventRecorder } from "./events.js";
-import { fleetGroups, matchDeployments } from "./fleet.js";
+import { fleetGroups, forEachMatch } from "./fleet.js";
 import { createInformer, type WatchTiming } from "./informer.js";
 import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
 import { createCrSlimmer } from "./slim-cache.js";
-import { type SteadyCycle, sameInputs, sameMapping, steadyCycleOf } from "./steady-cycles.js";
+import { type SteadyCycle, sameDeployment, sameMapping, steadyCycleOf } from "./steady-cycles.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
 import { type RetryBucket, WorkQueue } from "./work-queue.js";
 
@@ -185,6 +185,12 @@ export function createVvpDeploymentController(
   const prefetched = new Map<string, Deployment>();
   /** Per CR key, the last full cycle when it may answer the next resync (steady-cycles.ts). */
   const steadyCycles = new Map<string, SteadyCycle>();
+  /**
+   * Per CR key, the remembered cycle whose CR version and deployment (id,
+   * resourceVersion, status) the last resync's list found unchanged: the
+   * listed copy itself is not kept (a steady fleet's list is garbage at once).
+   */
+  const listedUnchanged = new Map<string, SteadyCycle>();
   const crs = createInformer({
     api,
     resource: "vvpdeployments",
@@ -203,6 +209,7 @@ export function createVvpDeploymentController(
       }
       if (change === "deleted") {
         prefetched.delete(key);
+        listedUnchanged.delete(key);
         steadyCycles.delete(key);
       }
       queue.add(key);
@@ -430,25 +437,40 @@ export function createVvpDeploymentController(
     };
   };
 
+  const debugLogged =
+    (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.bind(logger) ??
+    (() => logger !== silentLogger);
+
   /**
-   * The answer of the CR's last cycle when a resync finds its inputs as that
-   * cycle left them (steady-cycles.ts), else undefined: run the cycle.
+   * The answer of the CR's last cycle when the resync's list found its
+   * deployment as that cycle left it, and the CR and its mapping record are
+   * too (steady-cycles.ts); else undefined: run the cycle. Synchronous with
+   * our own mapping store; a custom store is read.
    */
-  const unchangedAnswer = async (
+  const unchangedAnswer = (
     key: string,
     cr: KubeObject,
-    listed: Deployment,
-  ): Promise<number | undefined> => {
-    const steady = steadyCycles.get(key);
-    if (steady === undefined || !sameInputs(steady, cr, listed)) return undefined;
+    version: string,
+  ): number | undefined | Promise<number | undefined> => {
+    const steady = listedUnchanged.get(key);
+    if (steady === undefined) return undefined;
+    listedUnchanged.delete(key);
+    if (steadyCycles.get(key) !== steady || steady.crVersion !== version) return undefined;
     const uid = cr.metadata?.uid ?? "";
-    const mapping = ownStore === undefined ? await mappingStore.get(uid) : ownStore.versionOf(uid);
-    if (!sameMapping(steady.mapping, mapping)) return undefined;
-    if (logger !== silentLogger) {
-      const status = (cr as unknown as VvpDeployment).status;
-      logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
-    }
-    return steady.requeueAfterMs;
+    const answer = (mapping: SteadyCycle["mapping"]) => {
+      if (!sameMapping(steady.mapping, mapping)) return undefined;
+      if (debugLogged("debug")) {
+        const status = (cr as unknown as VvpDeployment).status;
+        logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
+      }
+      counters.reconciles += 1;
+      counters.unchanged += 1;
+      remember(key, version);
+      return steady.requeueAfterMs;
+    };
+    return ownStore === undefined
+      ? mappingStore.get(uid).then(answer)
+      : answer(ownStore.versionOf(uid));
   };
 
   /**
@@ -458,35 +480,45 @@ export function createVvpDeploymentController(
    * our own finalizer and status writes, or a stale cached copy of them, need
    * no second reconcile (ours; a resync, requeue or retry always runs).
    */
-  const processKey = async (key: string): Promise<number | "skipped"> => {
+  const processKey = (key: string): number | "skipped" | Promise<number | "skipped"> => {
     const [namespace = "", name = ""] = splitKey(key);
     const forced = queue.takeForced(key);
-    let cr = crs.get(namespace, name);
+    const cr = crs.get(namespace, name);
     if (cr === undefined) {
       handledVersions.delete(key);
       steadyCycles.delete(key);
+      listedUnchanged.delete(key);
     }
     const version = cr?.metadata?.resourceVersion;
     if (!forced && version !== undefined && handledVersions.get(key)?.includes(version)) {
       counters.skipped += 1;
       return "skipped";
     }
-    const deployment = prefetched.get(key);
-    prefetched.delete(key);
-    if (cr !== undefined && deployment !== undefined && version !== undefined) {
-      const answer = await unchangedAnswer(key, cr, deployment);
+    if (cr !== undefined && version !== undefined) {
+      const answer = unchangedAnswer(key, cr, version);
+      if (typeof answer === "number") return answer;
       if (answer !== undefined) {
-        counters.reconciles += 1;
-        counters.unchanged += 1;
-        remember(key, [version]);
-        return answer;
+        return answer.then((known) => known ?? reconcileKey(key, namespace, name, cr));
       }
     }
+    return reconcileKey(key, namespace, name, cr);
+  };
+
+  const reconcileKey = async (
+    key: string,
+    namespace: string,
+    name: string,
+    first: KubeObject | undefined,
+  ): Promise<number> => {
+    let cr = first;
+    const deployment = prefetched.get(key);
+    prefetched.delete(key);
+    listedUnchanged.delete(key);
     for (let attempt = 0; cr !== undefined; attempt += 1) {
       counters.reconciles += 1;
       const outcome = await reconcileCr(key, cr, attempt === 0 ? deployment : undefined);
       if (outcome.kind === "done") {
-        remember(key, outcome.handled);
+        remember(key, ...outcome.handled);
         return outcome.requeueAfterMs;
       }
       counters.conflicts += 1;
@@ -498,7 +530,7 @@ export function createVvpDeploymentController(
   };
 
   /** Adds versions to the CR's handled ones (the last HANDLED_VERSIONS are kept). */
-  const remember = (key: string, versions: readonly string[]) => {
+  const remember = (key: string, ...versions: string[]) => {
     const known = handledVersions.get(key);
     if (known !== undefined && versions.length === 1 && known.at(-1) === versions[0]) return;
     const remembered = [...(known ?? []), ...versions];
@@ -514,7 +546,8 @@ export function createVvpDeploymentController(
       const started = performance.now();
       let result: "success" | "error" | "requeue_after" | "skipped" = "success";
       try {
-        const requeueAfterMs = await processKey(key);
+        const processed = processKey(key);
+        const requeueAfterMs = typeof processed === "object" ? await processed : processed;
         if (requeueAfterMs === "skipped") result = "skipped";
         else queue.forget(key);
         // ours: a requeue no sooner than the resync is left to the resync,
@@ -554,9 +587,21 @@ export function createVvpDeploymentController(
         const client = await clientFor(representative);
         counters.fleetLists += 1;
         const listed = await listOwnedDeployments(client, { vvpNamespace, instanceId });
-        for (const [key, deployment] of matchDeployments(members, listed)) {
-          prefetched.set(key, deployment);
-        }
+        forEachMatch(members, listed, (member, key, deployment) => {
+          // A steady CR's deployment is compared now, so the list is not kept.
+          const steady = steadyCycles.get(key);
+          if (
+            steady !== undefined &&
+            steady.crVersion === member.metadata?.resourceVersion &&
+            sameDeployment(steady, deployment)
+          ) {
+            listedUnchanged.set(key, steady);
+            prefetched.delete(key);
+          } else {
+            prefetched.set(key, deployment);
+            listedUnchanged.delete(key);
+          }
+        });
       } catch (error) {
         // Each CR then reads its own deployment.
         logger.warn({ vvpNamespace, ...errorFields(error) }, "fleet observation failed");

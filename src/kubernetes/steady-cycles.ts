@@ -84,9 +84,13 @@ export function steadyCycleOf(
 
 /** True when the CR and the listed deployment are what the remembered cycle decided from (the mapping is checked apart). */
 export function sameInputs(steady: SteadyCycle, cr: KubeObject, listed: Deployment): boolean {
+  return cr.metadata?.resourceVersion === steady.crVersion && sameDeployment(steady, listed);
+}
+
+/** True when the listed deployment is the one the remembered cycle decided from: same id, resourceVersion and status. */
+export function sameDeployment(steady: SteadyCycle, listed: Deployment): boolean {
   const metadata = listed.metadata;
   return (
-    cr.metadata?.resourceVersion === steady.crVersion &&
     metadata?.id === steady.deploymentId &&
     metadata.resourceVersion === steady.deploymentVersion &&
     sameJson(listed.status, steady.deploymentStatus)
