@@ -181,7 +181,8 @@ export function createVvpDeploymentController(
     hooks: metrics,
   });
   const uidToKey = new Map<string, string>();
-  const handledVersions = new Map<string, string[]>();
+  /** Per CR key, the versions it handled: one (a steady CR's), or the last HANDLED_VERSIONS. */
+  const handledVersions = new Map<string, string | string[]>();
   const prefetched = new Map<string, Deployment>();
   /** Per CR key, the last full cycle when it may answer the next resync (steady-cycles.ts). */
   const steadyCycles = new Map<string, SteadyCycle>();
@@ -490,7 +491,7 @@ export function createVvpDeploymentController(
       listedUnchanged.delete(key);
     }
     const version = cr?.metadata?.resourceVersion;
-    if (!forced && version !== undefined && handledVersions.get(key)?.includes(version)) {
+    if (!forced && version !== undefined && handled(key, version)) {
       counters.skipped += 1;
       return "skipped";
     }
@@ -532,9 +533,17 @@ export function createVvpDeploymentController(
   /** Adds versions to the CR's handled ones (the last HANDLED_VERSIONS are kept). */
   const remember = (key: string, ...versions: string[]) => {
     const known = handledVersions.get(key);
-    if (known !== undefined && versions.length === 1 && known.at(-1) === versions[0]) return;
-    const remembered = [...(known ?? []), ...versions];
-    handledVersions.set(key, remembered.slice(-HANDLED_VERSIONS));
+    const last = typeof known === "string" ? known : known?.at(-1);
+    if (versions.length === 1 && last === versions[0]) return;
+    const remembered = [...(known === undefined ? [] : [known].flat()), ...versions].slice(
+      -HANDLED_VERSIONS,
+    );
+    handledVersions.set(key, remembered.length === 1 ? (remembered[0] as string) : remembered);
+  };
+
+  const handled = (key: string, version: string): boolean => {
+    const known = handledVersions.get(key);
+    return typeof known === "string" ? known === version : (known?.includes(version) ?? false);
   };
 
   const work = async () => {

@@ -72,9 +72,11 @@ export function steadyCycleOf(
   ) {
     return undefined;
   }
+  // The CR's own copy of the id when it records it (one string fewer per CR).
+  const recorded = (cr.status as { deploymentId?: unknown } | undefined)?.deploymentId;
   return {
     crVersion,
-    deploymentId,
+    deploymentId: recorded === deploymentId ? recorded : deploymentId,
     deploymentVersion,
     deploymentStatus: listed.status,
     mapping,
