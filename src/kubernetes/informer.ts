@@ -204,6 +204,22 @@ export function createInformer(options: InformerOptions): Informer {
       });
     });
 
+  /**
+   * Lists the namespace into its cache; the list's resourceVersion, or
+   * undefined once stopped. Its own function, so the listed objects are not
+   * kept alive by the frame of `run`, which lives as long as the informer
+   * (a frame's locals outlive their block).
+   */
+  const relist = async (namespace: string): Promise<string | undefined> => {
+    stats.lists += 1;
+    const list = await options.api.list(options.resource, namespace, {
+      ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
+    });
+    if (stopped) return undefined;
+    applyList(namespace, list.items);
+    return list.resourceVersion;
+  };
+
   const run = async (namespace: string) => {
     // undefined: (re)list first.
     let position: { resourceVersion: string } | undefined;
@@ -216,15 +232,9 @@ export function createInformer(options: InformerOptions): Informer {
     while (!stopped) {
       try {
         if (position === undefined) {
-          stats.lists += 1;
-          const list = await options.api.list(options.resource, namespace, {
-            ...(options.labelSelector === undefined
-              ? {}
-              : { labelSelector: options.labelSelector }),
-          });
-          if (stopped) return;
-          applyList(namespace, list.items);
-          position = { resourceVersion: list.resourceVersion };
+          const resourceVersion = await relist(namespace);
+          if (resourceVersion === undefined) return;
+          position = { resourceVersion };
           markSynced(namespace);
         }
         const ended = await watchOnce(namespace, position, register);
