@@ -180,7 +180,8 @@ export function createVvpDeploymentController(
     ...(options.retryBucket === undefined ? {} : { retryBucket: options.retryBucket }),
     hooks: metrics,
   });
-  const uidToKey = new Map<string, string>();
+  /** The cached CR of each uid (a reference: no string of its own per CR). */
+  const crByUid = new Map<string, KubeObject>();
   /** Per CR key, the versions it handled: one (a steady CR's), or the last HANDLED_VERSIONS. */
   const handledVersions = new Map<string, string | string[]>();
   const prefetched = new Map<string, Deployment>();
@@ -205,8 +206,8 @@ export function createVvpDeploymentController(
       const key = keyOf(object);
       const uid = object.metadata?.uid;
       if (uid !== undefined) {
-        if (change === "deleted") uidToKey.delete(uid);
-        else uidToKey.set(uid, key);
+        if (change === "deleted") crByUid.delete(uid);
+        else crByUid.set(uid, object);
       }
       if (change === "deleted") {
         prefetched.delete(key);
@@ -222,13 +223,13 @@ export function createVvpDeploymentController(
           api,
           instanceId,
           namespaces: options.watchedNamespaces,
-          namespaceOf: (uid) => uidToKey.get(uid)?.split("/")[0],
+          namespaceOf: (uid) => crByUid.get(uid)?.metadata?.namespace,
           ...(options.watch === undefined ? {} : { timing: options.watch }),
           logger,
           // A record changed or deleted behind our back: look at its CR now.
           onChange: (uid) => {
-            const key = uidToKey.get(uid);
-            if (key !== undefined) queue.add(key, true);
+            const cr = crByUid.get(uid);
+            if (cr !== undefined) queue.add(keyOf(cr), true);
           },
         })
       : undefined;
@@ -590,7 +591,8 @@ export function createVvpDeploymentController(
 
   /** Observes VVP for every CR in one list per (VVP namespace, token), then queues every CR. */
   const resyncFleet = async () => {
-    for (const { vvpNamespace, representative, members } of fleetGroups(crs.list())) {
+    const fleet = crs.list();
+    for (const { vvpNamespace, representative, members } of fleetGroups(fleet)) {
       if (stopping) return;
       try {
         const client = await clientFor(representative);
@@ -616,7 +618,8 @@ export function createVvpDeploymentController(
         logger.warn({ vvpNamespace, ...errorFields(error) }, "fleet observation failed");
       }
     }
-    for (const cr of crs.list()) queue.add(keyOf(cr), true);
+    // The CRs as the resync began: one created since was queued by its watch event.
+    for (const cr of fleet) queue.add(keyOf(cr), true);
   };
 
   const resync = () => {
