@@ -216,13 +216,12 @@ export function createKubernetesMappingStore(
 function indexed(object: KubeObject): KubeObject {
   const { deploymentId, vvpNamespace, instanceId } = fieldsOf(object);
   const metadata = object.metadata;
+  // One literal shape for every record (conditional spreads gave each object a hidden class of its own).
   return {
     metadata: {
-      ...(metadata?.name === undefined ? {} : { name: metadata.name }),
-      ...(metadata?.namespace === undefined ? {} : { namespace: metadata.namespace }),
-      ...(metadata?.resourceVersion === undefined
-        ? {}
-        : { resourceVersion: metadata.resourceVersion }),
+      name: metadata?.name,
+      namespace: metadata?.namespace,
+      resourceVersion: metadata?.resourceVersion,
     },
     spec: { crUid: uidOf(object), deploymentId, vvpNamespace, instanceId },
   };
