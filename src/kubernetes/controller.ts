@@ -23,6 +23,7 @@ import { createClientNodeKubeApi } from "./client-node-api.js";
 import {
   APIKEY_SECRET_ANNOTATION,
   crFields,
+  deploymentIdOf,
   keyOf,
   splitKey,
   type TokenProblem,
@@ -204,6 +205,7 @@ export function createVvpDeploymentController(
     transform: createCrSlimmer(),
     onChange: (change, object) => {
       const key = keyOf(object);
+      if (change !== "deleted") shareMappingStrings(object);
       const uid = object.metadata?.uid;
       if (uid !== undefined) {
         if (change === "deleted") crByUid.delete(uid);
@@ -226,6 +228,13 @@ export function createVvpDeploymentController(
           namespaceOf: (uid) => crByUid.get(uid)?.metadata?.namespace,
           ...(options.watch === undefined ? {} : { timing: options.watch }),
           logger,
+          crStrings: (uid) => {
+            const cr = crByUid.get(uid);
+            const metadata = cr?.metadata;
+            return metadata?.uid === undefined
+              ? undefined
+              : { uid: metadata.uid, deploymentId: deploymentIdOf(cr as KubeObject) };
+          },
           // A record changed or deleted behind our back: look at its CR now.
           onChange: (uid) => {
             const cr = crByUid.get(uid);
@@ -234,6 +243,18 @@ export function createVvpDeploymentController(
         })
       : undefined;
   const mappingStore: MappingStore = options.mappingStore ?? (ownStore as MappingStore);
+
+  /** The CR takes the mapping index's copies of its uid and deployment id when equal (memory only). */
+  function shareMappingStrings(cr: KubeObject): void {
+    const uid = cr.metadata?.uid;
+    const indexed = uid === undefined ? undefined : ownStore?.strings(uid);
+    if (indexed === undefined || cr.metadata === undefined) return;
+    cr.metadata.uid = indexed.crUid;
+    const status = cr.status as { deploymentId?: unknown } | undefined;
+    if (status !== undefined && status.deploymentId === indexed.deploymentId) {
+      status.deploymentId = indexed.deploymentId;
+    }
+  }
   const tokens = createTokenCache({
     api,
     ...(options.tokenTtlMs === undefined ? {} : { ttlMs: options.tokenTtlMs }),

@@ -7,13 +7,15 @@
 // each CR holds its own copy of every one; interned, the cache holds one.
 import type { KubeObject } from "./kube-api.js";
 
-/** Keys whose values are unique per object (or per version of it): never interned, so the table keeps shared strings. */
+/**
+ * Keys whose values are unique per object (or per version of it): never
+ * interned, so the table keeps shared strings. (Timestamps are interned: CRs
+ * applied together share their second.)
+ */
 const UNIQUE_KEYS: ReadonlySet<string> = new Set([
   "uid",
   "resourceVersion",
   "deploymentId",
-  "creationTimestamp",
-  "deletionTimestamp",
   "name",
 ]);
 
