@@ -56,9 +56,14 @@ export function createCrSlimmer(limit = 8_192): (object: KubeObject) => KubeObje
       } else if (item !== null && typeof item === "object") walk(item);
     }
   };
-  return (object) => {
-    const metadata = object.metadata as Record<string, unknown> | undefined;
-    if (metadata !== undefined && "managedFields" in metadata) delete metadata.managedFields;
+  return (received) => {
+    // A copy without managedFields (the received object may be shared with
+    // the API port's caller); string values are replaced by equal ones only.
+    let object = received;
+    if (received.metadata !== undefined && "managedFields" in received.metadata) {
+      const { managedFields: _dropped, ...metadata } = received.metadata as Record<string, unknown>;
+      object = { ...received, metadata } as KubeObject;
+    }
     walk(object);
     return object;
   };

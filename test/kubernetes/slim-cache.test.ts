@@ -30,8 +30,9 @@ describe("createCrSlimmer", () => {
     const expected = structuredClone(two);
     delete (expected.metadata as Record<string, unknown>).managedFields;
     slim(one);
-    expect(slim(two)).toEqual(expected);
-    expect(two.metadata).not.toHaveProperty("managedFields");
+    const slimmed = slim(two);
+    expect(slimmed).toEqual(expected);
+    expect(slimmed.metadata).not.toHaveProperty("managedFields");
     // The same string values: JSON-equal whether shared or not.
     expect(JSON.stringify(one).replaceAll("one", "two")).toBe(JSON.stringify(two));
   });
@@ -45,5 +46,14 @@ describe("createCrSlimmer", () => {
     expect(objects.map((object) => object.metadata.labels)).toEqual(
       Array.from({ length: 5 }, (_, index) => ({ a: `v${index}`, b: `w${index}` })),
     );
+  });
+});
+
+describe("createCrSlimmer and the received object", () => {
+  it("leaves the received object's managedFields where they were (a copy is cached)", () => {
+    const [one] = parsedPair();
+    const slimmed = createCrSlimmer()(one);
+    expect(one.metadata).toHaveProperty("managedFields");
+    expect(slimmed.metadata).not.toHaveProperty("managedFields");
   });
 });
