@@ -480,20 +480,28 @@ export function createVvpDeploymentController(
     listedUnchanged.delete(key);
     if (steadyCycles.get(key) !== steady || steady.crVersion !== version) return undefined;
     const uid = cr.metadata?.uid ?? "";
-    const answer = (mapping: SteadyCycle["mapping"]) => {
-      if (!sameMapping(steady.mapping, mapping)) return undefined;
-      if (debugLogged("debug")) {
-        const status = (cr as unknown as VvpDeployment).status;
-        logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
-      }
-      counters.reconciles += 1;
-      counters.unchanged += 1;
-      remember(key, version);
-      return steady.requeueAfterMs;
-    };
     return ownStore === undefined
-      ? mappingStore.get(uid).then(answer)
-      : answer(ownStore.versionOf(uid));
+      ? mappingStore.get(uid).then((mapping) => answerUnchanged(key, cr, version, steady, mapping))
+      : answerUnchanged(key, cr, version, steady, ownStore.versionOf(uid));
+  };
+
+  /** The remembered answer when the mapping record is the one its cycle read (counted and logged as a reconcile), else undefined. */
+  const answerUnchanged = (
+    key: string,
+    cr: KubeObject,
+    version: string,
+    steady: SteadyCycle,
+    mapping: SteadyCycle["mapping"],
+  ): number | undefined => {
+    if (!sameMapping(steady.mapping, mapping)) return undefined;
+    if (debugLogged("debug")) {
+      const status = (cr as unknown as VvpDeployment).status;
+      logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
+    }
+    counters.reconciles += 1;
+    counters.unchanged += 1;
+    remember(key, version);
+    return steady.requeueAfterMs;
   };
 
   /**
