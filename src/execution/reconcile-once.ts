@@ -56,6 +56,13 @@ export interface ReconcileOnceResult {
   requeueAfterMs: number;
   /** False when the CR needs no write: the steady state, or a CR of another instance. */
   changed: boolean;
+  /**
+   * What the cycle decided from (after a re-read of a changed deployment, the
+   * fresh read); absent when the CR was skipped without an observation. A
+   * host uses it to tell whether the cycle's answer depended only on inputs
+   * it can see change (the controller's steady-resync shortcut).
+   */
+  observed?: Observation;
 }
 
 const defaultAutopilotProvider = createDefaultAutopilotProvider();
@@ -120,6 +127,7 @@ export async function reconcileOnce(input: ReconcileOnceInput): Promise<Reconcil
       events: plan.events,
       requeueAfterMs: plan.requeueAfterMs,
       changed,
+      observed: reconcileInput.observed,
     };
   }
   const outcomes = await executePlan(plan, { client, mappingStore, finalizers: input.finalizers });
@@ -139,6 +147,7 @@ export async function reconcileOnce(input: ReconcileOnceInput): Promise<Reconcil
     events: settled.events,
     requeueAfterMs: settled.requeueAfterMs,
     changed: true,
+    observed: reconcileInput.observed,
   };
 }
 

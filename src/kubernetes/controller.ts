@@ -23,6 +23,7 @@ import { createClientNodeKubeApi } from "./client-node-api.js";
 import {
   APIKEY_SECRET_ANNOTATION,
   crFields,
+  deploymentIdOf,
   keyOf,
   splitKey,
   type TokenProblem,
@@ -30,11 +31,13 @@ import {
 } from "./cr-fields.js";
 import { createFinalizerWriter, writeStatus } from "./cr-writes.js";
 import { createEventRecorder } from "./events.js";
-import { fleetGroups, matchDeployments } from "./fleet.js";
+import { fleetGroups, forEachMatch } from "./fleet.js";
 import { createInformer, type WatchTiming } from "./informer.js";
 import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
+import { createCrSlimmer } from "./slim-cache.js";
+import { type SteadyCycle, sameDeployment, sameMapping, steadyCycleOf } from "./steady-cycles.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
 import { type RetryBucket, WorkQueue } from "./work-queue.js";
 
@@ -116,6 +119,12 @@ export interface VvpDeploymentController {
 export interface ControllerStats {
   /** reconcileOnce runs (a status write that conflicted is followed by another run). */
   reconciles: number;
+  /**
+   * Reconciles of a resync answered from the CR's last cycle, whose inputs
+   * (CR version, listed deployment, mapping record) had not changed (counted
+   * in `reconciles` too).
+   */
+  unchanged: number;
   /** Status writes refused with 409 (then re-read and reconciled again). */
   conflicts: number;
   /** Watch events skipped because their version was already handled (our own writes). */
@@ -172,9 +181,19 @@ export function createVvpDeploymentController(
     ...(options.retryBucket === undefined ? {} : { retryBucket: options.retryBucket }),
     hooks: metrics,
   });
-  const uidToKey = new Map<string, string>();
-  const handledVersions = new Map<string, string[]>();
+  /** The cached CR of each uid (a reference: no string of its own per CR). */
+  const crByUid = new Map<string, KubeObject>();
+  /** Per CR key, the versions it handled: one (a steady CR's), or the last HANDLED_VERSIONS. */
+  const handledVersions = new Map<string, string | string[]>();
   const prefetched = new Map<string, Deployment>();
+  /** Per CR key, the last full cycle when it may answer the next resync (steady-cycles.ts). */
+  const steadyCycles = new Map<string, SteadyCycle>();
+  /**
+   * Per CR key, the remembered cycle whose CR version and deployment (id,
+   * resourceVersion, status) the last resync's list found unchanged: the
+   * listed copy itself is not kept (a steady fleet's list is garbage at once).
+   */
+  const listedUnchanged = new Map<string, SteadyCycle>();
   const crs = createInformer({
     api,
     resource: "vvpdeployments",
@@ -183,14 +202,20 @@ export function createVvpDeploymentController(
     labelSelector: `${OWNER_LABEL}=${instanceId}`,
     ...(options.watch === undefined ? {} : { timing: options.watch }),
     logger,
+    transform: createCrSlimmer(),
     onChange: (change, object) => {
       const key = keyOf(object);
+      if (change !== "deleted") shareMappingStrings(object);
       const uid = object.metadata?.uid;
       if (uid !== undefined) {
-        if (change === "deleted") uidToKey.delete(uid);
-        else uidToKey.set(uid, key);
+        if (change === "deleted") crByUid.delete(uid);
+        else crByUid.set(uid, object);
       }
-      if (change === "deleted") prefetched.delete(key);
+      if (change === "deleted") {
+        prefetched.delete(key);
+        listedUnchanged.delete(key);
+        steadyCycles.delete(key);
+      }
       queue.add(key);
     },
   });
@@ -200,17 +225,36 @@ export function createVvpDeploymentController(
           api,
           instanceId,
           namespaces: options.watchedNamespaces,
-          namespaceOf: (uid) => uidToKey.get(uid)?.split("/")[0],
+          namespaceOf: (uid) => crByUid.get(uid)?.metadata?.namespace,
           ...(options.watch === undefined ? {} : { timing: options.watch }),
           logger,
+          crStrings: (uid) => {
+            const cr = crByUid.get(uid);
+            const metadata = cr?.metadata;
+            return metadata?.uid === undefined
+              ? undefined
+              : { uid: metadata.uid, deploymentId: deploymentIdOf(cr as KubeObject) };
+          },
           // A record changed or deleted behind our back: look at its CR now.
           onChange: (uid) => {
-            const key = uidToKey.get(uid);
-            if (key !== undefined) queue.add(key, true);
+            const cr = crByUid.get(uid);
+            if (cr !== undefined) queue.add(keyOf(cr), true);
           },
         })
       : undefined;
   const mappingStore: MappingStore = options.mappingStore ?? (ownStore as MappingStore);
+
+  /** The CR takes the mapping index's copies of its uid and deployment id when equal (memory only). */
+  function shareMappingStrings(cr: KubeObject): void {
+    const uid = cr.metadata?.uid;
+    const indexed = uid === undefined ? undefined : ownStore?.strings(uid);
+    if (indexed === undefined || cr.metadata === undefined) return;
+    cr.metadata.uid = indexed.crUid;
+    const status = cr.status as { deploymentId?: unknown } | undefined;
+    if (status !== undefined && status.deploymentId === indexed.deploymentId) {
+      status.deploymentId = indexed.deploymentId;
+    }
+  }
   const tokens = createTokenCache({
     api,
     ...(options.tokenTtlMs === undefined ? {} : { ttlMs: options.tokenTtlMs }),
@@ -222,7 +266,14 @@ export function createVvpDeploymentController(
     logger,
   });
   const clients = new Map<string, VvpClient>();
-  const counters = { reconciles: 0, conflicts: 0, skipped: 0, errors: 0, fleetLists: 0 };
+  const counters = {
+    reconciles: 0,
+    unchanged: 0,
+    conflicts: 0,
+    skipped: 0,
+    errors: 0,
+    fleetLists: 0,
+  };
   let running = false;
   let stopping = false;
   let activeWorkers = 0;
@@ -293,10 +344,18 @@ export function createVvpDeploymentController(
     await events.record(cr, { type: "Warning", reason, action: "ReadApiKey", note: message });
   };
 
+  /** The mapping record's version in our store (undefined: none); with a custom store, undefined (the cycle's observed record is kept). */
+  const mappingVersion = (cr: KubeObject): string | undefined => {
+    const uid = cr.metadata?.uid;
+    return uid === undefined ? undefined : ownStore?.versionOf(uid);
+  };
+
   const reconcileCr = async (
+    key: string,
     cr: KubeObject,
     deployment: Deployment | undefined,
   ): Promise<KeyOutcome> => {
+    steadyCycles.delete(key);
     let client: VvpClient;
     try {
       client = await clientFor(cr);
@@ -309,6 +368,7 @@ export function createVvpDeploymentController(
     const written: string[] = [];
     const onWritten = (version: string) => written.push(version);
     const writer = createFinalizerWriter(api, cr, onWritten);
+    const mappingBefore = mappingVersion(cr);
     let result: ReconcileOnceResult;
     try {
       result = await reconcileOnce({
@@ -354,6 +414,12 @@ export function createVvpDeploymentController(
       );
       if (outcome === "conflict") return { kind: "conflict" };
     }
+    if (deployment !== undefined && written.length === 0) {
+      const mapping = ownStore === undefined ? result.observed?.mapping : mappingBefore;
+      const after = ownStore === undefined ? mapping : mappingVersion(cr);
+      const steady = steadyCycleOf(cr, deployment, result, mapping, after);
+      if (steady !== undefined) steadyCycles.set(key, steady);
+    }
     const start = cr.metadata?.resourceVersion;
     return {
       kind: "done",
@@ -368,16 +434,74 @@ export function createVvpDeploymentController(
    * so a fleet's resync does not flood the log.
    */
   const logReconciled = (cr: KubeObject, result: ReconcileOnceResult) => {
-    const healthy = result.cr.status?.conditions?.find((condition) => condition.type === "Healthy");
-    const fields = {
-      ...crFields(keyOf(cr)),
-      actions: result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
-      healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
-      actualState: result.cr.status?.actualState,
-      requeueAfterMs: result.requeueAfterMs,
-    };
+    const fields = reconciledFields(
+      keyOf(cr),
+      result.cr.status,
+      result.outcomes.map((outcome) => `${outcome.action.type}:${outcome.result}`),
+      result.requeueAfterMs,
+    );
     if (result.changed) logger.info(fields, "reconciled");
     else logger.debug(fields, "reconciled");
+  };
+
+  const reconciledFields = (
+    key: string,
+    status: VvpDeployment["status"],
+    actions: string[],
+    requeueAfterMs: number,
+  ) => {
+    const healthy = status?.conditions?.find((condition) => condition.type === "Healthy");
+    return {
+      ...crFields(key),
+      actions,
+      healthy: healthy === undefined ? undefined : `${healthy.status}/${healthy.reason}`,
+      actualState: status?.actualState,
+      requeueAfterMs,
+    };
+  };
+
+  const debugLogged =
+    (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.bind(logger) ??
+    (() => logger !== silentLogger);
+
+  /**
+   * The answer of the CR's last cycle when the resync's list found its
+   * deployment as that cycle left it, and the CR and its mapping record are
+   * too (steady-cycles.ts); else undefined: run the cycle. Synchronous with
+   * our own mapping store; a custom store is read.
+   */
+  const unchangedAnswer = (
+    key: string,
+    cr: KubeObject,
+    version: string,
+  ): number | undefined | Promise<number | undefined> => {
+    const steady = listedUnchanged.get(key);
+    if (steady === undefined) return undefined;
+    listedUnchanged.delete(key);
+    if (steadyCycles.get(key) !== steady || steady.crVersion !== version) return undefined;
+    const uid = cr.metadata?.uid ?? "";
+    return ownStore === undefined
+      ? mappingStore.get(uid).then((mapping) => answerUnchanged(key, cr, version, steady, mapping))
+      : answerUnchanged(key, cr, version, steady, ownStore.versionOf(uid));
+  };
+
+  /** The remembered answer when the mapping record is the one its cycle read (counted and logged as a reconcile), else undefined. */
+  const answerUnchanged = (
+    key: string,
+    cr: KubeObject,
+    version: string,
+    steady: SteadyCycle,
+    mapping: SteadyCycle["mapping"],
+  ): number | undefined => {
+    if (!sameMapping(steady.mapping, mapping)) return undefined;
+    if (debugLogged("debug")) {
+      const status = (cr as unknown as VvpDeployment).status;
+      logger.debug(reconciledFields(key, status, [], steady.requeueAfterMs), "reconciled");
+    }
+    counters.reconciles += 1;
+    counters.unchanged += 1;
+    remember(key, version);
+    return steady.requeueAfterMs;
   };
 
   /**
@@ -387,24 +511,45 @@ export function createVvpDeploymentController(
    * our own finalizer and status writes, or a stale cached copy of them, need
    * no second reconcile (ours; a resync, requeue or retry always runs).
    */
-  const processKey = async (key: string): Promise<number | "skipped"> => {
+  const processKey = (key: string): number | "skipped" | Promise<number | "skipped"> => {
     const [namespace = "", name = ""] = splitKey(key);
     const forced = queue.takeForced(key);
-    let cr = crs.get(namespace, name);
-    if (cr === undefined) handledVersions.delete(key);
+    const cr = crs.get(namespace, name);
+    if (cr === undefined) {
+      handledVersions.delete(key);
+      steadyCycles.delete(key);
+      listedUnchanged.delete(key);
+    }
     const version = cr?.metadata?.resourceVersion;
-    if (!forced && version !== undefined && handledVersions.get(key)?.includes(version)) {
+    if (!forced && version !== undefined && handled(key, version)) {
       counters.skipped += 1;
       return "skipped";
     }
+    if (cr !== undefined && version !== undefined) {
+      const answer = unchangedAnswer(key, cr, version);
+      if (typeof answer === "number") return answer;
+      if (answer !== undefined) {
+        return answer.then((known) => known ?? reconcileKey(key, namespace, name, cr));
+      }
+    }
+    return reconcileKey(key, namespace, name, cr);
+  };
+
+  const reconcileKey = async (
+    key: string,
+    namespace: string,
+    name: string,
+    first: KubeObject | undefined,
+  ): Promise<number> => {
+    let cr = first;
     const deployment = prefetched.get(key);
     prefetched.delete(key);
+    listedUnchanged.delete(key);
     for (let attempt = 0; cr !== undefined; attempt += 1) {
       counters.reconciles += 1;
-      const outcome = await reconcileCr(cr, attempt === 0 ? deployment : undefined);
+      const outcome = await reconcileCr(key, cr, attempt === 0 ? deployment : undefined);
       if (outcome.kind === "done") {
-        const remembered = [...(handledVersions.get(key) ?? []), ...outcome.handled];
-        handledVersions.set(key, remembered.slice(-HANDLED_VERSIONS));
+        remember(key, ...outcome.handled);
         return outcome.requeueAfterMs;
       }
       counters.conflicts += 1;
@@ -413,6 +558,22 @@ export function createVvpDeploymentController(
       cr = (await api.get("vvpdeployments", namespace, name)) ?? undefined;
     }
     return 0;
+  };
+
+  /** Adds versions to the CR's handled ones (the last HANDLED_VERSIONS are kept). */
+  const remember = (key: string, ...versions: string[]) => {
+    const known = handledVersions.get(key);
+    const last = typeof known === "string" ? known : known?.at(-1);
+    if (versions.length === 1 && last === versions[0]) return;
+    const remembered = [...(known === undefined ? [] : [known].flat()), ...versions].slice(
+      -HANDLED_VERSIONS,
+    );
+    handledVersions.set(key, remembered.length === 1 ? (remembered[0] as string) : remembered);
+  };
+
+  const handled = (key: string, version: string): boolean => {
+    const known = handledVersions.get(key);
+    return typeof known === "string" ? known === version : (known?.includes(version) ?? false);
   };
 
   const work = async () => {
@@ -424,7 +585,8 @@ export function createVvpDeploymentController(
       const started = performance.now();
       let result: "success" | "error" | "requeue_after" | "skipped" = "success";
       try {
-        const requeueAfterMs = await processKey(key);
+        const processed = processKey(key);
+        const requeueAfterMs = typeof processed === "object" ? await processed : processed;
         if (requeueAfterMs === "skipped") result = "skipped";
         else queue.forget(key);
         // ours: a requeue no sooner than the resync is left to the resync,
@@ -458,21 +620,35 @@ export function createVvpDeploymentController(
 
   /** Observes VVP for every CR in one list per (VVP namespace, token), then queues every CR. */
   const resyncFleet = async () => {
-    for (const { vvpNamespace, representative, members } of fleetGroups(crs.list())) {
+    const fleet = crs.list();
+    for (const { vvpNamespace, representative, members } of fleetGroups(fleet)) {
       if (stopping) return;
       try {
         const client = await clientFor(representative);
         counters.fleetLists += 1;
         const listed = await listOwnedDeployments(client, { vvpNamespace, instanceId });
-        for (const [key, deployment] of matchDeployments(members, listed)) {
-          prefetched.set(key, deployment);
-        }
+        forEachMatch(members, listed, (member, key, deployment) => {
+          // A steady CR's deployment is compared now, so the list is not kept.
+          const steady = steadyCycles.get(key);
+          if (
+            steady !== undefined &&
+            steady.crVersion === member.metadata?.resourceVersion &&
+            sameDeployment(steady, deployment)
+          ) {
+            listedUnchanged.set(key, steady);
+            prefetched.delete(key);
+          } else {
+            prefetched.set(key, deployment);
+            listedUnchanged.delete(key);
+          }
+        });
       } catch (error) {
         // Each CR then reads its own deployment.
         logger.warn({ vvpNamespace, ...errorFields(error) }, "fleet observation failed");
       }
     }
-    for (const cr of crs.list()) queue.add(keyOf(cr), true);
+    // The CRs as the resync began: one created since was queued by its watch event.
+    for (const cr of fleet) queue.add(keyOf(cr), true);
   };
 
   const resync = () => {

@@ -38,12 +38,25 @@ export function matchDeployments(
   members: readonly KubeObject[],
   listed: readonly Deployment[],
 ): Map<string, Deployment> {
-  const byId = new Map(listed.map((deployment) => [deployment.metadata?.id, deployment]));
-  const byName = new Map(listed.map((deployment) => [deployment.metadata?.name, deployment]));
   const matched = new Map<string, Deployment>();
-  for (const member of members) {
-    const found = byId.get(deploymentIdOf(member)) ?? byName.get(deploymentNameOf(member));
-    if (found !== undefined) matched.set(keyOf(member), found);
-  }
+  forEachMatch(members, listed, (_member, key, deployment) => matched.set(key, deployment));
   return matched;
+}
+
+/** Calls `found` with each member that has a deployment in the list (by its recorded id, else by name), its key and that deployment. */
+export function forEachMatch(
+  members: readonly KubeObject[],
+  listed: readonly Deployment[],
+  found: (member: KubeObject, key: string, deployment: Deployment) => void,
+): void {
+  const byId = new Map<string | undefined, Deployment>();
+  const byName = new Map<string | undefined, Deployment>();
+  for (const deployment of listed) {
+    byId.set(deployment.metadata?.id, deployment);
+    byName.set(deployment.metadata?.name, deployment);
+  }
+  for (const member of members) {
+    const deployment = byId.get(deploymentIdOf(member)) ?? byName.get(deploymentNameOf(member));
+    if (deployment !== undefined) found(member, keyOf(member), deployment);
+  }
 }

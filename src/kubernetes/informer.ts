@@ -49,6 +49,12 @@ export interface InformerOptions {
   random?: () => number;
   /** Called for every object listed or watched, and for each one that went away. */
   onChange?(change: InformerChange, object: KubeObject): void;
+  /**
+   * What the cache keeps of each listed or watched object (client-go's
+   * SetTransform): the cache and `onChange` see the transformed object. It
+   * must keep `metadata.name`. Default: the object as received.
+   */
+  transform?(object: KubeObject): KubeObject;
 }
 
 /** A cache of one resource kept current by list+watch. */
@@ -76,6 +82,7 @@ export function createInformer(options: InformerOptions): Informer {
   const timing = { ...DEFAULT_WATCH_TIMING, ...options.timing };
   const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
+  const transform = options.transform ?? ((object: KubeObject) => object);
   const caches = new Map<string, Map<string, KubeObject>>();
   const syncedNamespaces = new Set<string>();
   const stops: (() => void)[] = [];
@@ -97,7 +104,7 @@ export function createInformer(options: InformerOptions): Informer {
     const next = new Map<string, KubeObject>();
     for (const item of items) {
       const name = item.metadata?.name;
-      if (name !== undefined) next.set(name, item);
+      if (name !== undefined) next.set(name, transform(item));
     }
     caches.set(namespace, next);
     for (const [name, object] of previous) {
@@ -112,14 +119,15 @@ export function createInformer(options: InformerOptions): Informer {
     caches.set(namespace, cache);
     const name = event.object.metadata?.name;
     if (name === undefined) return;
+    const object = transform(event.object);
     if (event.type === "DELETED") {
       cache.delete(name);
-      options.onChange?.("deleted", event.object);
+      options.onChange?.("deleted", object);
       return;
     }
     const existed = cache.has(name);
-    cache.set(name, event.object);
-    options.onChange?.(existed ? "modified" : "added", event.object);
+    cache.set(name, object);
+    options.onChange?.(existed ? "modified" : "added", object);
   };
 
   /**
@@ -196,6 +204,22 @@ export function createInformer(options: InformerOptions): Informer {
       });
     });
 
+  /**
+   * Lists the namespace into its cache; the list's resourceVersion, or
+   * undefined once stopped. Its own function, so the listed objects are not
+   * kept alive by the frame of `run`, which lives as long as the informer
+   * (a frame's locals outlive their block).
+   */
+  const relist = async (namespace: string): Promise<string | undefined> => {
+    stats.lists += 1;
+    const list = await options.api.list(options.resource, namespace, {
+      ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
+    });
+    if (stopped) return undefined;
+    applyList(namespace, list.items);
+    return list.resourceVersion;
+  };
+
   const run = async (namespace: string) => {
     // undefined: (re)list first.
     let position: { resourceVersion: string } | undefined;
@@ -208,15 +232,9 @@ export function createInformer(options: InformerOptions): Informer {
     while (!stopped) {
       try {
         if (position === undefined) {
-          stats.lists += 1;
-          const list = await options.api.list(options.resource, namespace, {
-            ...(options.labelSelector === undefined
-              ? {}
-              : { labelSelector: options.labelSelector }),
-          });
-          if (stopped) return;
-          applyList(namespace, list.items);
-          position = { resourceVersion: list.resourceVersion };
+          const resourceVersion = await relist(namespace);
+          if (resourceVersion === undefined) return;
+          position = { resourceVersion };
           markSynced(namespace);
         }
         const ended = await watchOnce(namespace, position, register);

@@ -198,3 +198,35 @@ describe("the list+watch loop", () => {
     expect(checked).toBe(true);
   });
 });
+
+describe("transform", () => {
+  it("keeps the transformed object in the cache and hands it to onChange, for listed and watched objects alike", async () => {
+    const stub = stubApi(["10"]);
+    stub.items.push({ ...object("a", "9"), spec: { big: "x".repeat(100) } });
+    const seen: KubeObject[] = [];
+    informer = createInformer({
+      api: stub.api,
+      resource: "vvpdeployments",
+      namespaces: ["ns"],
+      timing: { backoff: { baseMs: 1, maxMs: 4 } },
+      random: () => 0.5,
+      transform: (received) => ({ metadata: received.metadata, spec: { slim: true } }),
+      onChange: (_change, changed) => seen.push(changed),
+    });
+    informer.start();
+    await informer.synced;
+    expect(informer.get("ns", "a")).toEqual({ ...object("a", "9"), spec: { slim: true } });
+    await until(() => stub.watches.length === 1);
+    stub.last()?.handlers.onEvent({
+      type: "MODIFIED",
+      object: { ...object("a", "11"), spec: { big: "y" } },
+    });
+    stub.last()?.handlers.onEvent({ type: "DELETED", object: { ...object("b", "12") } });
+    expect(informer.get("ns", "a")).toEqual({ ...object("a", "11"), spec: { slim: true } });
+    expect(seen.map((changed) => changed.spec)).toEqual([
+      { slim: true },
+      { slim: true },
+      { slim: true },
+    ]);
+  });
+});
