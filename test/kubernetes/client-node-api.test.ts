@@ -5,56 +5,26 @@
 // its deadline. Connections are counted by a TCP relay in front of the fake
 // API server.
 import { createServer as createHttpServer } from "node:http";
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import { isConflict, KubeApiError } from "../../src/kubernetes/kube-api.js";
 import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import { type ConnectionRelay, startConnectionRelay } from "../support/connection-relay.js";
 
 const NAMESPACE = "team-a";
 let kube: FakeKubernetes;
-let relay: Server;
-let connections = 0;
-let closed = 0;
-/** Connections whose client side hung up first (not the API server). */
-let closedByClient = 0;
-const sockets = new Set<Socket>();
+let relay: ConnectionRelay;
 let kubeConfig: KubeConfig;
 
 beforeAll(async () => {
   kube = await startFakeKubernetes({ namespaces: [NAMESPACE] });
-  const target = new URL(kube.url);
-  relay = createServer((client) => {
-    connections++;
-    const upstream = tcpConnect(Number(target.port), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    client.pipe(upstream).pipe(client);
-    let ended = false;
-    client.on("end", () => {
-      if (!ended) closedByClient++;
-    });
-    const end = () => {
-      if (!ended) closed++;
-      ended = true;
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const socket of [client, upstream]) {
-      socket.on("error", end);
-      socket.on("close", end);
-    }
-  });
-  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  const port = (relay.address() as { port: number }).port;
-  kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(kube.kubeconfig.replace(kube.url, `https://127.0.0.1:${port}`));
+  relay = await startConnectionRelay(kube);
+  kubeConfig = relay.kubeConfig;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => relay?.close(() => resolve()));
+  await relay?.close();
   await kube?.close();
 });
 
@@ -68,7 +38,7 @@ const configMap = (name: string) => ({
 describe("the client-node KubeApi", () => {
   it("makes every kind of call over one kept-alive connection, authenticated", async () => {
     const api = createClientNodeKubeApi(kubeConfig, { listPageSize: 2 });
-    const before = connections;
+    const before = relay.connections();
     kube.clearRequests();
     for (let index = 0; index < 5; index += 1) {
       const created = await api.create("configmaps", NAMESPACE, configMap(`c-${index}`));
@@ -96,7 +66,7 @@ describe("the client-node KubeApi", () => {
     // 5 creates, 3 list pages, get, replace, patch, delete, get, delete.
     expect(kube.requests()).toHaveLength(14);
     expect(kube.requests({ method: "PATCH" })[0]?.contentType).toBe("application/merge-patch+json");
-    expect(connections).toBe(before + 1);
+    expect(relay.connections()).toBe(before + 1);
   });
 
   it("turns refusals into KubeApiErrors with the Status reason", async () => {
@@ -124,18 +94,22 @@ describe("the client-node KubeApi", () => {
 
   it("closes a connection left idle for idleTimeoutMs, and the next call opens another", async () => {
     const api = createClientNodeKubeApi(kubeConfig, { idleTimeoutMs: 100 });
-    const before = { connections, closed, closedByClient };
+    const before = {
+      connections: relay.connections(),
+      closed: relay.closed(),
+      closedByClient: relay.closedByClient(),
+    };
     await api.get("configmaps", NAMESPACE, "none");
-    expect(connections).toBe(before.connections + 1);
+    expect(relay.connections()).toBe(before.connections + 1);
     const deadline = Date.now() + 20_000;
-    while (closed === before.closed && Date.now() < deadline) {
+    while (relay.closed() === before.closed && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(closed).toBe(before.closed + 1);
+    expect(relay.closed()).toBe(before.closed + 1);
     // The client hung up, not the server (which closes after 5 s idle).
-    expect(closedByClient).toBe(before.closedByClient + 1);
+    expect(relay.closedByClient()).toBe(before.closedByClient + 1);
     expect(await api.get("configmaps", NAMESPACE, "none")).toBeNull();
-    expect(connections).toBe(before.connections + 2);
+    expect(relay.connections()).toBe(before.connections + 2);
   });
 
   it("a call that gets no answer ends at its deadline", async () => {

@@ -3,8 +3,7 @@
 // connection per review; and a short cache answers a burst of reviews with
 // one read. Connections are counted by a TCP relay in front of the fake API
 // server.
-import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClientNodeKubeApi } from "../../src/kubernetes/client-node-api.js";
 import {
@@ -12,12 +11,11 @@ import {
   createWebhookKubeChecks,
 } from "../../src/operator/kube-secret-lookup.js";
 import { type FakeKubernetes, startFakeKubernetes } from "../../src/testing/index.js";
+import { type ConnectionRelay, startConnectionRelay } from "../support/connection-relay.js";
 
 const NAMESPACE = "team-a";
 let kube: FakeKubernetes;
-let relay: Server;
-let connections = 0;
-const sockets = new Set<Socket>();
+let relay: ConnectionRelay;
 let kubeConfig: KubeConfig;
 
 beforeAll(async () => {
@@ -30,32 +28,12 @@ beforeAll(async () => {
       data: { token: Buffer.from("team-a-token").toString("base64") },
     });
   }
-  const target = new URL(kube.url);
-  relay = createServer((client) => {
-    connections++;
-    const upstream = tcpConnect(Number(target.port), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("error", end);
-    upstream.on("error", end);
-    client.on("close", end);
-    upstream.on("close", end);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  const port = (relay.address() as { port: number }).port;
-  kubeConfig = new KubeConfig();
-  // The same certificate (127.0.0.1) through the relay's port.
-  kubeConfig.loadFromString(kube.kubeconfig.replace(kube.url, `https://127.0.0.1:${port}`));
+  relay = await startConnectionRelay(kube);
+  kubeConfig = relay.kubeConfig;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => relay?.close(() => resolve()));
+  await relay?.close();
   await kube?.close();
 });
 
@@ -66,7 +44,7 @@ describe("the webhook's Kubernetes checks", () => {
     // The controller's KubeApi as the operator makes it (sharing its agent), used first.
     const controllerApi = createClientNodeKubeApi(kubeConfig, { shareAgent: true });
     await controllerApi.get("secrets", NAMESPACE, "team-a-vvp");
-    const before = connections;
+    const before = relay.connections();
     expect(before).toBe(1);
     // No cache: every review reads the Secret and asks the access review.
     const checks = createWebhookKubeChecks(createWebhookKubeApi(kubeConfig), { cacheTtlMs: 0 });
@@ -76,7 +54,7 @@ describe("the webhook's Kubernetes checks", () => {
       await checks.accessReview({ namespace: NAMESPACE, name: `vvp-${index}`, user: alice });
       await checks.secretLookup(NAMESPACE, `vvp-${index}`);
     }
-    expect(connections).toBe(before);
+    expect(relay.connections()).toBe(before);
     kube.clearRequests();
     for (let round = 0; round < 10; round++) {
       await Promise.all(
@@ -95,7 +73,7 @@ describe("the webhook's Kubernetes checks", () => {
     expect(kube.requests({ resource: "secrets" })).toHaveLength(40);
     expect(kube.requests({ resource: "localsubjectaccessreviews" })).toHaveLength(40);
     // 80 calls: at most one connection per concurrent call, reused throughout.
-    expect(connections).toBeLessThanOrEqual(before + 4);
+    expect(relay.connections()).toBeLessThanOrEqual(before + 4);
   });
 
   it("answer a burst from the cache: one Secret read and one access review per user", async () => {
