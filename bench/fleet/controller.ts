@@ -3,6 +3,7 @@
 // (a steady resync of its shard, timed) over IPC.
 import { KubeConfig } from "@kubernetes/client-node";
 import { createVvpDeploymentController } from "../../src/kubernetes/index.js";
+import { cpuSeconds } from "./process-usage.js";
 
 // Warnings and errors the controller logs, counted by message and error (ids
 // and numbers blanked), so the table can say what the reconcile errors were.
@@ -28,7 +29,6 @@ const controller = createVvpDeploymentController({
   logger: { debug: () => {}, info: () => {}, warn: count, error: count },
 });
 const gc = (globalThis as { gc?: () => void }).gc;
-const started = process.cpuUsage();
 const idle = () => {
   const stats = controller.stats();
   return stats.queueDepth === 0 && stats.inFlight === 0;
@@ -37,13 +37,12 @@ process.on("message", async (message: { type: string; crs?: number }) => {
   if (message.type === "stats") {
     gc?.();
     gc?.();
-    const usage = process.cpuUsage(started);
     process.send?.({
       type: "stats",
       stats: controller.stats(),
       warnings: Object.fromEntries(warnings),
       heapUsed: process.memoryUsage().heapUsed,
-      cpuSeconds: (usage.user + usage.system) / 1e6,
+      cpuSeconds: cpuSeconds(),
     });
   } else if (message.type === "quiet") {
     // No work queued, running or scheduled: what a steady resync starts from.

@@ -1,6 +1,7 @@
 // Fleet bench child: the fake API server in its own process. Prints its
 // kubeconfig to the parent over IPC, and its CPU time on request.
 import { startFakeKubernetes } from "../../src/testing/index.js";
+import { cpuMessage } from "./process-usage.js";
 
 const namespaces = (process.env.FLEET_NAMESPACES ?? "").split(",");
 const kube = await startFakeKubernetes({
@@ -16,7 +17,6 @@ for (const namespace of namespaces) {
     data: { token: Buffer.from("bench-token").toString("base64") },
   });
 }
-const started = process.cpuUsage();
 // Requests served, by method, resource and subresource; the fake's own log is
 // emptied into it every second, so it does not grow with the fleet.
 const tally = new Map<string, number>();
@@ -34,12 +34,7 @@ process.on("message", (message: { type: string }) => {
     process.send?.({ type: "requests", requests: Object.fromEntries(tally) });
     tally.clear();
   } else if (message.type === "cpu") {
-    const usage = process.cpuUsage(started);
-    process.send?.({
-      type: "cpu",
-      seconds: (usage.user + usage.system) / 1e6,
-      heapUsed: process.memoryUsage().heapUsed,
-    });
+    process.send?.(cpuMessage());
   } else if (message.type === "stop") {
     clearInterval(drainTimer);
     void kube.close().then(() => process.exit(0));

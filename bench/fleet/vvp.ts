@@ -1,5 +1,6 @@
 // Fleet bench child: the VVP simulator in its own process, counting requests.
 import { startVvpSimulator } from "../../src/simulator/index.js";
+import { cpuMessage } from "./process-usage.js";
 
 let requests = 0;
 // Requests by method and path shape (ids and names replaced by *).
@@ -14,19 +15,13 @@ const vvp = await startVvpSimulator({
     tally.set(key, (tally.get(key) ?? 0) + 1);
   },
 });
-const started = process.cpuUsage();
 process.on("message", (message: { type: string }) => {
   if (message.type === "requests") {
     process.send?.({ type: "requests", requests, byKind: Object.fromEntries(tally) });
     requests = 0;
     tally.clear();
   } else if (message.type === "cpu") {
-    const usage = process.cpuUsage(started);
-    process.send?.({
-      type: "cpu",
-      seconds: (usage.user + usage.system) / 1e6,
-      heapUsed: process.memoryUsage().heapUsed,
-    });
+    process.send?.(cpuMessage());
   } else if (message.type === "stop") {
     void vvp.close().then(() => process.exit(0));
   }
