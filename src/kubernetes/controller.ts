@@ -37,7 +37,7 @@ import type { KubeApi, KubeObject } from "./kube-api.js";
 import { type ControllerLogger, errorFields, silentLogger } from "./logger.js";
 import { createKubernetesMappingStore, type KubernetesMappingStore } from "./mapping-store.js";
 import { createCrSlimmer } from "./slim-cache.js";
-import { type SteadyCycle, sameDeployment, sameMapping, steadyCycleOf } from "./steady-cycles.js";
+import { type SteadyCycle, sameInputs, sameMapping, steadyCycleOf } from "./steady-cycles.js";
 import { createTokenCache, TokenUnavailableError } from "./tokens.js";
 import { type RetryBucket, WorkQueue } from "./work-queue.js";
 
@@ -630,11 +630,7 @@ export function createVvpDeploymentController(
         forEachMatch(members, listed, (member, key, deployment) => {
           // A steady CR's deployment is compared now, so the list is not kept.
           const steady = steadyCycles.get(key);
-          if (
-            steady !== undefined &&
-            steady.crVersion === member.metadata?.resourceVersion &&
-            sameDeployment(steady, deployment)
-          ) {
+          if (steady !== undefined && sameInputs(steady, member, deployment)) {
             listedUnchanged.set(key, steady);
             prefetched.delete(key);
           } else {

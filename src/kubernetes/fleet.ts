@@ -33,16 +33,6 @@ export function fleetGroups(crs: Iterable<KubeObject>): FleetGroup[] {
   return [...groups.values()];
 }
 
-/** Each member's deployment in the list (by its recorded id, else by name), keyed by CR key. */
-export function matchDeployments(
-  members: readonly KubeObject[],
-  listed: readonly Deployment[],
-): Map<string, Deployment> {
-  const matched = new Map<string, Deployment>();
-  forEachMatch(members, listed, (_member, key, deployment) => matched.set(key, deployment));
-  return matched;
-}
-
 /** Calls `found` with each member that has a deployment in the list (by its recorded id, else by name), its key and that deployment. */
 export function forEachMatch(
   members: readonly KubeObject[],

@@ -90,7 +90,7 @@ export function sameInputs(steady: SteadyCycle, cr: KubeObject, listed: Deployme
 }
 
 /** True when the listed deployment is the one the remembered cycle decided from: same id, resourceVersion and status. */
-export function sameDeployment(steady: SteadyCycle, listed: Deployment): boolean {
+function sameDeployment(steady: SteadyCycle, listed: Deployment): boolean {
   const metadata = listed.metadata;
   return (
     metadata?.id === steady.deploymentId &&

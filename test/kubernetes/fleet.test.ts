@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fleetGroups, matchDeployments } from "../../src/kubernetes/fleet.js";
+import { fleetGroups, forEachMatch } from "../../src/kubernetes/fleet.js";
 import type { KubeObject } from "../../src/kubernetes/kube-api.js";
 import type { Deployment } from "../../src/vvp-client/index.js";
 
@@ -43,11 +43,13 @@ describe("fleet observation", () => {
       { metadata: { id: "id-1", name: "renamed" } },
       { metadata: { id: "id-2", name: "two-dep" } },
     ] as Deployment[];
-    const matched = matchDeployments(
+    const matched: [string, string | undefined][] = [];
+    forEachMatch(
       [cr("a", "one", "s", "v", "id-1"), cr("a", "two", "s", "v"), cr("a", "gone", "s", "v")],
       listed,
+      (_member, key, deployment) => matched.push([key, deployment.metadata?.id]),
     );
-    expect([...matched].map(([key, deployment]) => [key, deployment.metadata?.id])).toEqual([
+    expect(matched).toEqual([
       ["a/one", "id-1"],
       ["a/two", "id-2"],
     ]);

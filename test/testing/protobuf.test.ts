@@ -192,6 +192,20 @@ describe.skipIf(descriptors === undefined)("protobuf bodies of built-in kinds", 
     expect(await messageOf(protobuf)).toBe(await messageOf(asJson));
   });
 
+  it("JSON bytes inside the message that do not parse (a managedFields entry's fieldsV1) are 400, not 500", async () => {
+    const body = protobufBody("v1", "ConfigMap", "k8s.io.api.core.v1.ConfigMap", {
+      metadata: {
+        name: "torn",
+        managedFields: [{ manager: "x", fieldsV1: { Raw: new TextEncoder().encode("{not json") } }],
+      },
+    });
+    const answer = await post("/api/v1/namespaces/team/configmaps", body);
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { message: string }).message).toMatch(
+      /unable to decode ConfigMap/,
+    );
+  });
+
   it("a kind the descriptors do not know is 400 naming it", async () => {
     const body = protobufBody("v1", "Widget", "k8s.io.api.core.v1.ConfigMap", {
       metadata: { name: "w" },

@@ -44,10 +44,7 @@ export function decodeProtobufBody(
   }
   const schema = messageOf(descriptors, apiVersion, kind);
   const raw = envelope.raw instanceof Uint8Array ? envelope.raw : new Uint8Array();
-  const object = messageToJson(protobuf, schema, read(protobuf, schema, raw)) as Record<
-    string,
-    unknown
-  >;
+  const object = toJson(protobuf, schema, read(protobuf, schema, raw));
   return { apiVersion, kind, ...object };
 }
 
@@ -61,6 +58,22 @@ function read(
   } catch (error) {
     throw new ProtobufBodyError(
       `unable to decode ${schema.name}: ${error instanceof Error ? error.message : "invalid protobuf"}`,
+    );
+  }
+}
+
+// A RawExtension or FieldsV1 carries JSON bytes of its own: bytes that do not
+// parse are the body's fault (400), as kube-apiserver answers them.
+function toJson(
+  protobuf: KubernetesDescriptors["protobuf"],
+  schema: DescMessage,
+  message: Record<string, unknown>,
+): Record<string, unknown> {
+  try {
+    return messageToJson(protobuf, schema, message) as Record<string, unknown>;
+  } catch (error) {
+    throw new ProtobufBodyError(
+      `unable to decode ${schema.name}: ${error instanceof Error ? error.message : "invalid JSON"}`,
     );
   }
 }
